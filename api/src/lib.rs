@@ -1,0 +1,287 @@
+//! Confab's wire contract: every request and response body that crosses
+//! between the widget and the server. Serde only, so it builds for wasm32 and
+//! a renamed field breaks the build on both sides at once.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Where a comment stands in moderation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentStatus {
+    Pending,
+    Approved,
+    Spam,
+    Deleted,
+}
+
+impl CommentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Spam => "spam",
+            Self::Deleted => "deleted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => Self::Pending,
+            "approved" => Self::Approved,
+            "spam" => Self::Spam,
+            "deleted" => Self::Deleted,
+            _ => return None,
+        })
+    }
+}
+
+/// One comment as every response shows it. Deleted comments keep their place
+/// in the tree (so replies stay attached) but lose author and text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: i64,
+    pub parent: Option<i64>,
+    pub author: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// A hex digest the widget turns into an identicon locally: no third-party
+    /// avatar service ever learns who reads what.
+    pub avatar: String,
+    /// Sanitised HTML, rendered from markdown when the comment was written.
+    pub html: String,
+    /// RFC 3339, UTC.
+    pub created: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited: Option<String>,
+    pub score: i64,
+    pub pinned: bool,
+    pub status: CommentStatus,
+    #[serde(default)]
+    pub replies: Vec<Comment>,
+}
+
+/// Sort orders for a thread. Pinned comments always come first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Oldest,
+    Newest,
+    Top,
+}
+
+impl Sort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Oldest => "oldest",
+            Self::Newest => "newest",
+            Self::Top => "top",
+        }
+    }
+}
+
+/// `GET /api/v1/sites/{site}/thread`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Thread {
+    pub page: String,
+    /// Visible comments on the page, replies included, across all pages of
+    /// the cursor.
+    pub total: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked: Option<bool>,
+    pub comments: Vec<Comment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// `POST /api/v1/sites/{site}/comments`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewComment {
+    pub page: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    pub body: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify: Option<bool>,
+}
+
+/// The answer to a new comment: 201 when published, 202 when held.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatedComment {
+    pub comment: Comment,
+    /// Lets the author edit or delete the comment within the edit window.
+    /// Only its hash is stored.
+    pub edit_token: String,
+}
+
+/// `PATCH /api/v1/comments/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditComment {
+    pub body: String,
+}
+
+/// `POST /api/v1/comments/{id}/vote`: 1 up, -1 down, 0 withdraws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteRequest {
+    pub value: i8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteResult {
+    pub score: i64,
+    /// The caller's vote now in force.
+    pub value: i8,
+}
+
+/// `POST /api/v1/sites/{site}/counts`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CountsRequest {
+    pub pages: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Visible comments per requested page key; unknown pages count 0.
+    pub counts: BTreeMap<String, i64>,
+}
+
+/// `POST /api/v1/preview`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewRequest {
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preview {
+    pub html: String,
+}
+
+/// A server-sent event on `GET /api/v1/sites/{site}/events`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    Created { comment: Comment },
+    Edited { comment: Comment },
+    Deleted { id: i64 },
+}
+
+/// Stable, machine-readable error codes. The widget translates these; the
+/// message beside them is for humans reading logs or curl output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    InvalidJson,
+    UnsupportedMediaType,
+    PayloadTooLarge,
+    Validation,
+    SiteNotFound,
+    NotFound,
+    ParentNotFound,
+    PageLocked,
+    OriginNotAllowed,
+    Unauthorized,
+    Forbidden,
+    EditWindowClosed,
+    Conflict,
+    RateLimited,
+    Unavailable,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadRequest => "bad_request",
+            Self::InvalidJson => "invalid_json",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::Validation => "validation",
+            Self::SiteNotFound => "site_not_found",
+            Self::NotFound => "not_found",
+            Self::ParentNotFound => "parent_not_found",
+            Self::PageLocked => "page_locked",
+            Self::OriginNotAllowed => "origin_not_allowed",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::EditWindowClosed => "edit_window_closed",
+            Self::Conflict => "conflict",
+            Self::RateLimited => "rate_limited",
+            Self::Unavailable => "unavailable",
+            Self::Internal => "internal",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The field at fault, when one is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// Every error response body: `{"error":{"code","message"}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ApiError,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_serialise_as_their_stable_snake_case_names() {
+        for code in [
+            ErrorCode::InvalidJson,
+            ErrorCode::PageLocked,
+            ErrorCode::EditWindowClosed,
+            ErrorCode::RateLimited,
+        ] {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+
+    #[test]
+    fn a_new_comment_needs_only_page_and_body() {
+        let c: NewComment = serde_json::from_str(r#"{"page":"/a","body":"hi"}"#).unwrap();
+        assert_eq!(c.page, "/a");
+        assert_eq!(c.parent, None);
+    }
+
+    #[test]
+    fn events_are_tagged_by_kind() {
+        let e = Event::Deleted { id: 7 };
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"kind":"deleted","id":7}"#
+        );
+    }
+
+    #[test]
+    fn comment_status_round_trips_through_its_name() {
+        for s in [
+            CommentStatus::Pending,
+            CommentStatus::Approved,
+            CommentStatus::Spam,
+            CommentStatus::Deleted,
+        ] {
+            assert_eq!(CommentStatus::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(CommentStatus::parse("nope"), None);
+    }
+}

@@ -1,0 +1,105 @@
+//! Embeds the widget into the binary. Trunk writes the widget to `dist/`; this
+//! script content-hashes each file, precompresses it with brotli and gzip, and
+//! fills `/embed.js` with the hashed names, so one binary serves everything.
+
+use std::{env, fmt::Write as _, fs, io::Write as _, path::PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// (file in dist/, public stem, extension, content type)
+const WIDGET: &[(&str, &str, &str, &str)] = &[
+    ("widget.js", "widget", "js", "text/javascript; charset=utf-8"),
+    ("widget_bg.wasm", "widget", "wasm", "application/wasm"),
+    ("widget.css", "widget", "css", "text/css; charset=utf-8"),
+];
+
+fn main() {
+    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap());
+    let dist = env::var("CONFAB_DIST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| manifest_dir.join("../dist"));
+    println!("cargo:rerun-if-env-changed=CONFAB_DIST_DIR");
+    println!("cargo:rerun-if-changed={}", dist.display());
+
+    let mut table = String::from("&[\n");
+    let mut names = Vec::new();
+    let mut built = true;
+    for (file, stem, ext, mime) in WIDGET {
+        let path = dist.join(file);
+        println!("cargo:rerun-if-changed={}", path.display());
+        let Ok(bytes) = fs::read(&path) else {
+            built = false;
+            continue;
+        };
+        let hash = hex::encode(&Sha256::digest(&bytes)[..8]);
+        let name = format!("{stem}-{hash}.{ext}");
+        emit(&out, &mut table, &format!("/assets/{name}"), mime, true, &bytes);
+        names.push((*ext, name));
+    }
+    if !built {
+        println!(
+            "cargo:warning=widget not found in {}: run `trunk build --release` first; /embed.js will say so",
+            dist.display()
+        );
+        names.clear();
+    }
+
+    // The loaders are hand-written and change rarely, but their names stay
+    // stable (site owners link them), so they get a short cache lifetime.
+    let manifest = if built {
+        let fields: Vec<String> = names
+            .iter()
+            .map(|(ext, name)| format!("{ext}:\"assets/{name}\""))
+            .collect();
+        format!("{{{}}}", fields.join(","))
+    } else {
+        "null".to_string()
+    };
+    for (src, public) in [("embed.js", "/embed.js"), ("count.js", "/count.js")] {
+        let path = manifest_dir.join("assets").join(src);
+        println!("cargo:rerun-if-changed={}", path.display());
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text = text.replace("__CONFAB_MANIFEST__", &manifest);
+        let mime = "text/javascript; charset=utf-8";
+        emit(&out, &mut table, public, mime, false, text.as_bytes());
+    }
+    table.push(']');
+    fs::write(out.join("assets.rs"), table).unwrap();
+    fs::write(out.join("widget_built.rs"), built.to_string()).unwrap();
+}
+
+/// Writes the raw, brotli and gzip variants and a table row that includes them.
+fn emit(out: &std::path::Path, table: &mut String, path: &str, mime: &str, immutable: bool, raw: &[u8]) {
+    let key = path.trim_start_matches('/').replace('/', "_");
+    let raw_file = out.join(&key);
+    fs::write(&raw_file, raw).unwrap();
+
+    let mut br = Vec::new();
+    {
+        let params = brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            lgwin: 22,
+            ..Default::default()
+        };
+        brotli::BrotliCompress(&mut &raw[..], &mut br, &params).unwrap();
+    }
+    let br_file = out.join(format!("{key}.br"));
+    fs::write(&br_file, &br).unwrap();
+
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(raw).unwrap();
+    let gz_file = out.join(format!("{key}.gz"));
+    fs::write(&gz_file, gz.finish().unwrap()).unwrap();
+
+    let etag = hex::encode(&Sha256::digest(raw)[..8]);
+    writeln!(
+        table,
+        "    Asset {{ path: {path:?}, content_type: {mime:?}, immutable: {immutable}, etag: {etag:?}, \
+         raw: include_bytes!({raw:?}), br: include_bytes!({br:?}), gz: include_bytes!({gz:?}) }},",
+        raw = raw_file.display().to_string(),
+        br = br_file.display().to_string(),
+        gz = gz_file.display().to_string(),
+    )
+    .unwrap();
+}

@@ -1,0 +1,172 @@
+//! The widget's static files, embedded in the binary at build time (see
+//! `build.rs`), each precompressed with brotli and gzip.
+
+use std::{collections::HashMap, sync::LazyLock};
+
+use axum::{
+    extract::Request,
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{Html, IntoResponse, Response},
+    routing::get,
+    Router,
+};
+
+use crate::AppState;
+
+/// One embedded file and its precompressed variants.
+pub struct Asset {
+    pub path: &'static str,
+    pub content_type: &'static str,
+    /// Content-hashed names never change content, so browsers may keep them
+    /// for a year; stable names (the loaders) are revalidated often.
+    pub immutable: bool,
+    pub etag: &'static str,
+    pub raw: &'static [u8],
+    pub br: &'static [u8],
+    pub gz: &'static [u8],
+}
+
+pub static ASSETS: &[Asset] = include!(concat!(env!("OUT_DIR"), "/assets.rs"));
+
+/// Whether the binary was built with the widget inside.
+pub const WIDGET_BUILT: bool = include!(concat!(env!("OUT_DIR"), "/widget_built.rs"));
+
+static BY_PATH: LazyLock<HashMap<&'static str, &'static Asset>> =
+    LazyLock::new(|| ASSETS.iter().map(|a| (a.path, a)).collect());
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const SHORT: &str = "public, max-age=300, must-revalidate";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(demo_article))
+        .route("/embed.js", get(asset))
+        .route("/count.js", get(asset))
+        .route("/assets/{name}", get(asset))
+}
+
+async fn demo_article() -> Html<String> {
+    Html(crate::demo::article_html("/embed.js"))
+}
+
+async fn asset(req: Request) -> Response {
+    let Some(asset) = BY_PATH.get(req.uri().path()) else {
+        return crate::Error::not_found("no such asset").into_response();
+    };
+    respond(asset, req.headers())
+}
+
+/// Picks the variant the client accepts and sets the caching headers.
+pub fn respond(asset: &Asset, req: &HeaderMap) -> Response {
+    let etag = format!("\"{}\"", asset.etag);
+    let cache = if asset.immutable { IMMUTABLE } else { SHORT };
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    // The widget is imported from other sites' pages: a module script and a
+    // streamed wasm both need CORS, and the files are public anyway.
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    headers.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("cross-origin"),
+    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, v);
+    }
+    let fresh = req
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if fresh {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(asset.content_type),
+    );
+    let body = match preferred_encoding(req) {
+        Encoding::Br => {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+            asset.br
+        }
+        Encoding::Gzip => {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            asset.gz
+        }
+        Encoding::Identity => asset.raw,
+    };
+    (headers, body).into_response()
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Encoding {
+    Br,
+    Gzip,
+    Identity,
+}
+
+/// Reads `Accept-Encoding`, honouring `q=0` refusals; brotli wins ties
+/// because it is the smaller of the two.
+fn preferred_encoding(req: &HeaderMap) -> Encoding {
+    let Some(accept) = req
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Encoding::Identity;
+    };
+    let accepts = |name: &str| {
+        accept.split(',').any(|part| {
+            let mut it = part.split(';');
+            let coding = it.next().unwrap_or("").trim();
+            let q = it
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            coding.eq_ignore_ascii_case(name) && q > 0.0
+        })
+    };
+    if accepts("br") {
+        Encoding::Br
+    } else if accepts("gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn brotli_is_preferred_when_the_client_accepts_it() {
+        assert_eq!(preferred_encoding(&accept("gzip, deflate, br")), Encoding::Br);
+    }
+
+    #[test]
+    fn a_refused_brotli_falls_back_to_gzip() {
+        assert_eq!(preferred_encoding(&accept("br;q=0, gzip")), Encoding::Gzip);
+    }
+
+    #[test]
+    fn no_accept_encoding_gets_the_raw_bytes() {
+        assert_eq!(preferred_encoding(&HeaderMap::new()), Encoding::Identity);
+        assert_eq!(preferred_encoding(&accept("deflate")), Encoding::Identity);
+    }
+
+    #[test]
+    fn the_loaders_are_always_embedded() {
+        assert!(BY_PATH.contains_key("/embed.js"));
+        assert!(BY_PATH.contains_key("/count.js"));
+    }
+}
