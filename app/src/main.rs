@@ -1,1 +1,18 @@
+//! The widget's entry point. `/embed.js` initialises this module, then calls
+//! [`mount`] once per placeholder with the shadow-root element to render into.
+
+use wasm_bindgen::prelude::*;
+
+mod api;
+mod thread;
+
+/// Renders a thread into `host` (inside the placeholder's shadow root),
+/// configured by the placeholder's `data-*` attributes. `base` is the Confab
+/// server's URL, taken from the script tag, so the widget talks only to it.
+#[wasm_bindgen]
+pub fn mount(host: web_sys::HtmlElement, placeholder: web_sys::HtmlElement, base: String) {
+    let props = thread::Embed::read(&placeholder, base);
+    leptos::mount::mount_to(host, move || leptos::view! { <thread::Thread embed=props/> }).forget();
+}
+
 fn main() {}

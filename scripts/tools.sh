@@ -1,0 +1,67 @@
+# shellcheck shell=bash
+# Installs Confab's build tools into a per-user cache and puts them on PATH.
+# Source it, then call `confab_tools`. Nothing is fetched but crates.io and
+# npm packages; a second run only checks versions and takes seconds.
+#
+#   CONFAB_TOOLS_DIR  where the tools live (default ~/.cache/confab/tools);
+#                     one folder per tool and version, so versions never mix.
+
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132.0.0
+
+confab_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
+
+confab_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# The wasm-bindgen CLI must match the crate version in Cargo.lock exactly, so
+# read it from there: a `cargo update` that moves it installs the new CLI.
+confab_wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$(confab_root)/Cargo.lock"
+}
+
+confab_tools() {
+  local root dir wb
+  root=$(confab_root)
+  dir=${CONFAB_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/confab/tools}
+  mkdir -p "$dir"
+
+  command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup first" >&2; return 1; }
+  command -v npm >/dev/null || { echo "npm not found: install Node.js and npm first" >&2; return 1; }
+
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    confab_log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+
+  if [ ! -x "$dir/trunk-$TRUNK_VERSION/bin/trunk" ]; then
+    confab_log "installing trunk $TRUNK_VERSION (about 6 minutes, once)"
+    cargo install "trunk@$TRUNK_VERSION" --locked --root "$dir/trunk-$TRUNK_VERSION"
+  fi
+
+  (cd "$root" && cargo fetch --quiet) # Trunk runs cargo offline
+  wb=$(confab_wasm_bindgen_version)
+  [ -n "$wb" ] || { echo "wasm-bindgen not found in Cargo.lock" >&2; return 1; }
+  if [ ! -x "$dir/wasm-bindgen-$wb/bin/wasm-bindgen" ]; then
+    confab_log "installing wasm-bindgen-cli $wb (about 2 minutes, once per version)"
+    # Not --locked: the CLI's own lockfile pins crates the registry lacks.
+    cargo install wasm-bindgen-cli --version "=$wb" --root "$dir/wasm-bindgen-$wb"
+  fi
+
+  # Debian's binaryen builds a wasm that crashes at start; npm's 132 works.
+  if [ ! -x "$dir/binaryen-$BINARYEN_VERSION/node_modules/.bin/wasm-opt" ]; then
+    confab_log "installing wasm-opt (binaryen $BINARYEN_VERSION from npm)"
+    mkdir -p "$dir/binaryen-$BINARYEN_VERSION"
+    (cd "$dir/binaryen-$BINARYEN_VERSION" && npm install --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION")
+  fi
+
+  export PATH="$dir/trunk-$TRUNK_VERSION/bin:$dir/wasm-bindgen-$wb/bin:$dir/binaryen-$BINARYEN_VERSION/node_modules/.bin:$PATH"
+  # Trunk.toml pins a version too; the lockfile's wins, so they never drift.
+  export TRUNK_TOOLS_WASM_BINDGEN=$wb
+  export TRUNK_SKIP_VERSION_CHECK=true
+}
+
+# Builds the widget into dist/, where the server's build script embeds it.
+confab_build_widget() {
+  confab_log "building the widget (trunk build --release)"
+  (cd "$(confab_root)" && trunk build --release --config Trunk.toml)
+}

@@ -1,0 +1,143 @@
+//! Starts the real server on a fresh SQLite database, a separate origin that
+//! serves the demo article, and a headless Chromium driven over WebDriver.
+
+use std::{process::Stdio, time::Duration};
+
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{json, Value};
+use tokio::{net::TcpListener, process::Child};
+
+/// Confab and a demo article on another origin.
+pub struct Site {
+    /// Confab's base URL, with a trailing slash.
+    pub confab: String,
+    /// The article page, on a different port and so a different origin.
+    pub article: String,
+    _db: tempfile::TempDir,
+}
+
+pub async fn spawn_site() -> Site {
+    let article_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let article_origin = format!("http://{}", article_listener.local_addr().unwrap());
+    let confab_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let confab = format!("http://{}/", confab_listener.local_addr().unwrap());
+
+    let db = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", db.path().join("confab.db").display());
+    let config = confab::Config::for_tests(&url, &[article_origin.as_str()]);
+    let state = confab::AppState::new(config).await.expect("server starts");
+    tokio::spawn(confab::serve(confab_listener, state, std::future::pending()));
+
+    let page = confab::demo::article_html(&format!("{confab}embed.js"));
+    let app = axum::Router::new().route(
+        "/news/night-buses-return",
+        axum::routing::get(move || async move { axum::response::Html(page) }),
+    );
+    tokio::spawn(async move { axum::serve(article_listener, app).await });
+
+    Site {
+        confab,
+        article: format!("{article_origin}/news/night-buses-return"),
+        _db: db,
+    }
+}
+
+/// A headless Chromium with its own profile, closed when dropped.
+pub struct Browser {
+    pub client: Client,
+    _driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+pub async fn browser() -> Browser {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let driver = tokio::process::Command::new(
+        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()),
+    )
+    .arg(format!("--port={port}"))
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .kill_on_drop(true)
+    .spawn()
+    .expect("chromedriver is installed (scripts/test installs it)");
+    let profile = tempfile::tempdir().unwrap();
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--window-size=1200,900",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+        }
+    });
+    let Value::Object(caps) = caps else { unreachable!() };
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last_err = None;
+    for _ in 0..100 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => {
+                return Browser {
+                    client,
+                    _driver: driver,
+                    _profile: profile,
+                }
+            }
+            Err(e) => last_err = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start: {last_err:?}");
+}
+
+impl Browser {
+    /// Runs `script` in the page with `args`, returning its JSON result.
+    pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client.execute(script, args).await.expect("script runs")
+    }
+
+    /// Text of the element with `data-testid` inside the first widget's
+    /// shadow root, or None while it is not there.
+    pub async fn shadow_text(&self, testid: &str) -> Option<String> {
+        let v = self
+            .js(
+                "const r = document.querySelector('[data-confab]')?.shadowRoot;
+                 const el = r && r.querySelector(`[data-testid=\"${arguments[0]}\"]`);
+                 return el ? el.textContent : null;",
+                vec![json!(testid)],
+            )
+            .await;
+        v.as_str().map(str::to_owned)
+    }
+
+    /// Waits up to 15 s for `testid` to appear inside the widget.
+    pub async fn wait_shadow_text(&self, testid: &str) -> String {
+        for _ in 0..150 {
+            if let Some(t) = self.shadow_text(testid).await {
+                return t;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let html = self
+            .js(
+                "return document.querySelector('[data-confab]')?.shadowRoot?.innerHTML ?? 'no shadow root'",
+                vec![],
+            )
+            .await;
+        panic!("no [data-testid={testid}] in the widget after 15 s; it holds: {html}");
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}

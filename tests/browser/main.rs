@@ -1,0 +1,6 @@
+//! Browser tests: the demo article is served from one origin and Confab from
+//! another, both on port 0, and headless Chromium loads the article.
+
+mod assets;
+mod embed;
+mod harness;
