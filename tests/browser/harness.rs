@@ -23,7 +23,7 @@ pub async fn spawn_site() -> Site {
     let confab = format!("http://{}/", confab_listener.local_addr().unwrap());
 
     let db = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", db.path().join("confab.db").display());
+    let url = format!("sqlite://{}?mode=rwc", db.path().join("confab.db").display());
     let config = confab::Config::for_tests(&url, &[article_origin.as_str()]);
     let state = confab::AppState::new(config).await.expect("server starts");
     tokio::spawn(confab::serve(confab_listener, state, std::future::pending()));
