@@ -1,12 +1,18 @@
 //! The one error type of the server. Every failure a client can cause maps to
-//! a stable code and a 4xx; internals are logged, never returned.
+//! a stable code and a 4xx; internals are logged (by the `log_internal`
+//! middleware in `http/mod.rs`), never returned.
+
+use std::sync::Arc;
 
 use axum::{
+    extract::rejection::{JsonRejection, PathRejection, QueryRejection},
     http::StatusCode,
     response::{IntoResponse, Response},
     Json,
 };
 use confab_api::{ApiError, ErrorBody, ErrorCode};
+
+use crate::domain::InputError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -23,6 +29,11 @@ pub enum Error {
     Internal(#[from] anyhow::Error),
 }
 
+/// The text of an internal error, carried in the response extensions from
+/// the conversion to the logging middleware, which knows the request span.
+#[derive(Debug, Clone)]
+pub struct InternalDetail(pub Arc<str>);
+
 impl Error {
     pub fn client(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Client {
@@ -36,11 +47,94 @@ impl Error {
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::client(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
     }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::client(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, message)
+    }
+
+    pub fn site_not_found() -> Self {
+        Self::client(
+            StatusCode::NOT_FOUND,
+            ErrorCode::SiteNotFound,
+            "no such site",
+        )
+    }
+
+    pub fn origin_not_allowed() -> Self {
+        Self::client(
+            StatusCode::FORBIDDEN,
+            ErrorCode::OriginNotAllowed,
+            "this origin may not use this site's comments",
+        )
+    }
+
+    /// A 422 naming the field at fault.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Client {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: ErrorCode::Validation,
+            message: message.into(),
+            field: Some(field.to_owned()),
+        }
+    }
+
+    pub fn with_field(self, name: &str) -> Self {
+        match self {
+            Self::Client {
+                status,
+                code,
+                message,
+                ..
+            } => Self::Client {
+                status,
+                code,
+                message,
+                field: Some(name.to_owned()),
+            },
+            internal => internal,
+        }
+    }
+}
+
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        Self::invalid(e.field, e.message)
+    }
+}
+
+impl From<JsonRejection> for Error {
+    fn from(rejection: JsonRejection) -> Self {
+        let (status, code) = match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
+            }
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
+            ),
+            // Syntax errors (400) and shape errors (422) are both a body we
+            // cannot read: one code keeps the widget simple.
+            _ => (StatusCode::BAD_REQUEST, ErrorCode::InvalidJson),
+        };
+        Self::client(status, code, rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for Error {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::bad_request(rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for Error {
+    fn from(rejection: PathRejection) -> Self {
+        Self::bad_request(rejection.body_text())
+    }
 }
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        let (status, error) = match self {
+        let (status, error, detail) = match self {
             Error::Client {
                 status,
                 code,
@@ -53,19 +147,47 @@ impl IntoResponse for Error {
                     message,
                     field,
                 },
+                None,
             ),
-            Error::Internal(e) => {
-                tracing::error!(error = %format!("{e:#}"), "internal error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    ApiError {
-                        code: ErrorCode::Internal,
-                        message: "something went wrong on our side".into(),
-                        field: None,
-                    },
-                )
-            }
+            Error::Internal(e) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ApiError {
+                    code: ErrorCode::Internal,
+                    message: "something went wrong on our side".into(),
+                    field: None,
+                },
+                Some(InternalDetail(format!("{e:#}").into())),
+            ),
         };
-        (status, Json(ErrorBody { error })).into_response()
+        let mut response = (status, Json(ErrorBody { error })).into_response();
+        if let Some(detail) = detail {
+            response.extensions_mut().insert(detail);
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_hide_their_text_from_the_client() {
+        let response = Error::Internal(anyhow::anyhow!("password=hunter2")).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let detail = response.extensions().get::<InternalDetail>().unwrap();
+        assert!(detail.0.contains("hunter2"));
+    }
+
+    #[test]
+    fn input_errors_become_422_with_the_field() {
+        let e = Error::from(InputError::new("body", "empty"));
+        match e {
+            Error::Client { status, field, .. } => {
+                assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+                assert_eq!(field.as_deref(), Some("body"));
+            }
+            Error::Internal(_) => panic!("not a client error"),
+        }
     }
 }

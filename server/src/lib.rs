@@ -1,30 +1,72 @@
-//! Confab's comments server. `main.rs` only parses config and calls [`run`];
-//! tests call [`router`] and [`serve`] directly against a listener on port 0.
+//! Confab's comments server. `main.rs` only parses the command line and calls
+//! into here; tests call [`AppState::new`] and [`serve`] directly against a
+//! listener on port 0.
 
+pub mod cache;
+pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod domain;
 pub mod error;
 pub mod http;
+pub mod store;
 
-use std::sync::Arc;
+use std::{future::Future, net::SocketAddr, sync::Arc};
 
 use axum::Router;
-use tokio::net::TcpListener;
+use tokio::{
+    net::TcpListener,
+    sync::{broadcast, watch},
+};
 
 pub use config::Config;
 pub use error::{Error, Result};
+pub use store::Store;
+
+/// A change to a published comment, for the event streams of its page.
+#[derive(Debug, Clone)]
+pub struct PageEvent {
+    pub site: String,
+    pub page: String,
+    pub event: confab_api::Event,
+}
 
 /// Everything a handler needs, cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
+    pub store: Arc<dyn Store>,
+    pub threads: Arc<cache::ThreadCache>,
+    pub events: broadcast::Sender<Arc<PageEvent>>,
+    /// Flips to true when the server starts shutting down, so that
+    /// long-lived event streams end and graceful shutdown can finish.
+    pub shutdown: watch::Receiver<bool>,
+    shutdown_tx: Arc<watch::Sender<bool>>,
 }
 
 impl AppState {
+    /// Connects to `config.database_url`, migrates it and upserts the
+    /// configured sites.
     pub async fn new(config: Config) -> anyhow::Result<Self> {
-        Ok(Self {
+        config.validate()?;
+        let store = store::connect(&config.database_url).await?;
+        for site in &config.sites {
+            store.upsert_site(site).await?;
+        }
+        Ok(Self::with_store(config, store))
+    }
+
+    /// A state over an already connected store.
+    pub fn with_store(config: Config, store: Arc<dyn Store>) -> Self {
+        let (shutdown_tx, shutdown) = watch::channel(false);
+        Self {
             config: Arc::new(config),
-        })
+            store,
+            threads: Arc::new(cache::ThreadCache::new(10_000, 64)),
+            events: broadcast::channel(1024).0,
+            shutdown,
+            shutdown_tx: Arc::new(shutdown_tx),
+        }
     }
 }
 
@@ -33,17 +75,45 @@ pub fn router(state: AppState) -> Router {
     http::router(state)
 }
 
-/// Serves until `shutdown` resolves, then lets in-flight requests finish.
+/// Serves until `shutdown` resolves, then lets in-flight requests finish
+/// (event streams are told to end).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let stop = state.shutdown_tx.clone();
     let app = router(state);
     axum::serve(
         listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        stop.send_replace(true);
+    })
     .await
+}
+
+/// Resolves on ctrl-c or SIGTERM: what `confab serve` waits for.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
 }

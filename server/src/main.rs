@@ -1,15 +1,16 @@
-//! The `confab` binary: parse config, then hand over to the library.
+//! The `confab` binary: parse the command line, start tracing, hand over.
 
-use confab::{AppState, Config};
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let config = Config::default();
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    let state = AppState::new(config).await?;
-    confab::serve(listener, state, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
-    Ok(())
+    let cli = confab::cli::Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("confab=info,tower_http=info")),
+        )
+        .init();
+    confab::cli::run(cli).await
 }

@@ -1,11 +1,30 @@
-use axum::{routing::get, Router};
+//! `GET /healthz`: up only if the database answers, for load balancers and
+//! orchestrators.
 
-use crate::AppState;
+use axum::{extract::State, http::StatusCode};
+use confab_api::ErrorCode;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz))
-}
+use crate::{AppState, Error, Result};
 
-async fn healthz() -> &'static str {
-    "ok"
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses(
+        (status = 200, description = "`ok`: the database answers"),
+        (status = 503, description = "`unavailable`: the database does not"),
+    )
+)]
+pub async fn healthz(State(state): State<AppState>) -> Result<&'static str> {
+    match state.store.ping().await {
+        Ok(()) => Ok("ok"),
+        Err(e) => {
+            tracing::warn!(error = %format!("{e:#}"), "health check failed");
+            Err(Error::client(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::Unavailable,
+                "the database is not answering",
+            ))
+        }
+    }
 }

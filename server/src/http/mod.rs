@@ -1,16 +1,102 @@
-//! Everything HTTP-facing. Each resource has its own `router()`; this module
-//! merges them and adds the cross-cutting layers.
+//! Everything HTTP-facing. Each resource has its own handlers; this module
+//! assembles them, with their OpenAPI documentation, and adds the
+//! cross-cutting layers.
 
 pub mod assets;
+pub mod client;
+pub mod comments;
+pub mod counts;
+pub mod events;
+pub mod extract;
 pub mod health;
+pub mod layers;
+pub mod preview;
+pub mod thread;
+pub mod votes;
 
-use axum::Router;
+use std::sync::LazyLock;
 
-use crate::AppState;
+use axum::{extract::DefaultBodyLimit, Json, Router};
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{AppState, Error};
+
+#[derive(OpenApi)]
+#[openapi(info(
+    title = "Confab",
+    description = "Self-hosted comments. Errors are `{\"error\":{\"code\",\"message\"}}`."
+))]
+struct ApiDoc;
+
+/// The `/api/v1` routes, documented as they are registered so that the
+/// router and `openapi.json` cannot drift apart.
+fn api_routes() -> OpenApiRouter<AppState> {
+    // Requests that should be quick get a timeout; the event stream lasts.
+    let quick = OpenApiRouter::new()
+        .routes(routes!(thread::get_thread))
+        .routes(routes!(comments::create))
+        .routes(routes!(comments::edit, comments::delete))
+        .routes(routes!(votes::vote))
+        .routes(routes!(counts::counts))
+        .routes(routes!(preview::preview))
+        .routes(routes!(openapi_json));
+    OpenApiRouter::new()
+        .merge(quick)
+        .routes(routes!(events::events))
+}
+
+/// Routes for operators, outside the CORS scope of the API.
+fn ops_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(health::healthz))
+}
+
+/// The OpenAPI document of every route Confab serves but the widget files.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    static DOC: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {
+        let mut doc = ApiDoc::openapi();
+        doc.merge(api_routes().split_for_parts().1);
+        doc.merge(ops_routes().split_for_parts().1);
+        doc
+    });
+    DOC.clone()
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "operations",
+    responses((status = 200, description = "This document"))
+)]
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi())
+}
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(health::router())
+    let limits = &state.config.limits;
+    let (api, _) = api_routes().split_for_parts();
+    let api = layers::api(api, &state)
+        // Our own limit (not tower-http's) so that 413 comes in our shape.
+        .layer(DefaultBodyLimit::max(limits.request_bytes));
+    let (ops, _) = ops_routes().split_for_parts();
+    let app = Router::new()
+        .merge(api)
+        .merge(ops)
         .merge(assets::router())
-        .with_state(state)
+        .fallback(no_such_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state);
+    layers::common(app)
+}
+
+async fn no_such_route() -> Error {
+    Error::not_found("no such route")
+}
+
+async fn method_not_allowed() -> Error {
+    Error::client(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        confab_api::ErrorCode::BadRequest,
+        "this route does not take this method",
+    )
 }

@@ -1,0 +1,182 @@
+//! Newtypes for what a visitor types. Each `parse` trims, checks limits and
+//! says which field is wrong; handlers only ever hold parsed values.
+
+use std::fmt;
+
+/// Why an input was refused, naming the field for the widget to highlight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+pub const AUTHOR_MAX: usize = 64;
+pub const EMAIL_MAX: usize = 254;
+pub const WEBSITE_MAX: usize = 512;
+pub const TITLE_MAX: usize = 256;
+pub const URL_MAX: usize = 2048;
+
+/// The markdown source of a comment: not blank, at most `max` characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentBody(String);
+
+impl CommentBody {
+    pub fn parse(raw: &str, max: usize) -> Result<Self, InputError> {
+        let body = raw.trim();
+        if body.is_empty() {
+            return Err(InputError::new("body", "the comment is empty"));
+        }
+        if body.chars().count() > max {
+            return Err(InputError::new(
+                "body",
+                format!("the comment is longer than {max} characters"),
+            ));
+        }
+        Ok(Self(body.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// One line of plain text: trimmed, no control characters, bounded. `None`
+/// and blank both mean "not given".
+pub fn plain_line(
+    field: &'static str,
+    raw: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, InputError> {
+    let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > max {
+        return Err(InputError::new(
+            field,
+            format!("longer than {max} characters"),
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(InputError::new(field, "contains control characters"));
+    }
+    Ok(Some(text.to_owned()))
+}
+
+/// An absolute http(s) URL, as typed (after trimming).
+pub fn http_url(
+    field: &'static str,
+    raw: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, InputError> {
+    let Some(text) = plain_line(field, raw, max)? else {
+        return Ok(None);
+    };
+    match url::Url::parse(&text) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(Some(text)),
+        _ => Err(InputError::new(field, "must be an http:// or https:// URL")),
+    }
+}
+
+/// A plausible e-mail address. Deliverability is the mailer's problem; this
+/// only refuses what can never be an address.
+pub fn email(raw: Option<&str>) -> Result<Option<String>, InputError> {
+    let Some(text) = plain_line("email", raw, EMAIL_MAX)? else {
+        return Ok(None);
+    };
+    let valid = match text.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !text.contains(char::is_whitespace)
+        }
+        None => false,
+    };
+    if valid {
+        Ok(Some(text))
+    } else {
+        Err(InputError::new("email", "not an e-mail address"))
+    }
+}
+
+/// A vote: up, down, or withdrawn.
+pub fn vote(value: i8) -> Result<i64, InputError> {
+    match value {
+        -1..=1 => Ok(i64::from(value)),
+        _ => Err(InputError::new("value", "a vote is 1, -1 or 0")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_comment_body_is_trimmed_and_must_not_be_blank() {
+        assert_eq!(CommentBody::parse("  hi \n", 10).unwrap().as_str(), "hi");
+        assert_eq!(CommentBody::parse(" \n ", 10).unwrap_err().field, "body");
+    }
+
+    #[test]
+    fn a_comment_body_is_limited_in_characters_not_bytes() {
+        assert!(CommentBody::parse(&"é".repeat(10), 10).is_ok());
+        assert!(CommentBody::parse(&"é".repeat(11), 10).is_err());
+    }
+
+    #[test]
+    fn blank_optional_lines_mean_not_given() {
+        assert_eq!(plain_line("author", Some("  "), 5), Ok(None));
+        assert_eq!(plain_line("author", None, 5), Ok(None));
+        assert_eq!(
+            plain_line("author", Some(" Ann "), 5),
+            Ok(Some("Ann".into()))
+        );
+    }
+
+    #[test]
+    fn plain_lines_refuse_control_characters_and_length() {
+        assert!(plain_line("author", Some("a\u{0}b"), 5).is_err());
+        assert!(plain_line("author", Some("a\nb"), 5).is_err());
+        assert!(plain_line("author", Some("abcdef"), 5).is_err());
+    }
+
+    #[test]
+    fn websites_must_be_http_urls() {
+        assert!(http_url("website", Some("https://example.com/me"), 100).is_ok());
+        for bad in ["example.com", "javascript:alert(1)", "ftp://x.y", "http://"] {
+            assert!(http_url("website", Some(bad), 100).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails_need_a_local_part_and_a_dotted_domain() {
+        assert!(email(Some("ann@example.org")).is_ok());
+        for bad in ["ann", "@x.org", "ann@x", "a b@x.org", "a@b@c.org", "a@.org"] {
+            assert!(email(Some(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn votes_are_one_minus_one_or_zero() {
+        assert_eq!(vote(-1), Ok(-1));
+        assert_eq!(vote(0), Ok(0));
+        assert!(vote(2).is_err());
+    }
+}

@@ -1,0 +1,114 @@
+//! Markdown to sanitised HTML, once, when a comment is written. Readers get
+//! the stored HTML, so a thread read never pays for rendering.
+
+use std::sync::LazyLock;
+
+use ammonia::{Builder, UrlRelative};
+use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
+
+/// Comments link out to the open web: search engines must not read those
+/// links as endorsements, and the target must not reach back to our page.
+pub const LINK_REL: &str = "nofollow ugc noopener noreferrer";
+
+static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
+    let mut b = Builder::empty();
+    b.add_tags([
+        "p",
+        "br",
+        "em",
+        "strong",
+        "del",
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+    ])
+    .add_tag_attributes("a", ["href"])
+    .add_tag_attributes("ol", ["start"])
+    .url_schemes(["http", "https", "mailto"].into())
+    // A relative link would resolve against whichever site embeds us.
+    .url_relative(UrlRelative::Deny)
+    .link_rel(Some(LINK_REL));
+    b
+});
+
+/// Renders comment markdown. Raw HTML is shown as text, not dropped, so the
+/// author sees what they typed; images become their alt text because an
+/// image is a tracking pixel as far as the readers' privacy goes.
+pub fn render(source: &str) -> String {
+    let options = Options::ENABLE_STRIKETHROUGH;
+    let events = Parser::new_ext(source, options).filter_map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
+        other => Some(other),
+    });
+    let mut unsafe_html = String::with_capacity(source.len() * 3 / 2);
+    html::push_html(&mut unsafe_html, events);
+    // pulldown-cmark escapes text but passes link targets through: ammonia
+    // is the allowlist that decides what reaches a reader's browser.
+    SANITIZER
+        .clean(&unsafe_html)
+        .to_string()
+        .trim_end()
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    #[test]
+    fn emphasis_and_paragraphs_render() {
+        assert_eq!(
+            render("*hi* **there**\n\nnext"),
+            "<p><em>hi</em> <strong>there</strong></p>\n<p>next</p>"
+        );
+    }
+
+    #[test]
+    fn links_get_the_ugc_rel() {
+        let html = render("[x](https://example.com)");
+        assert_eq!(
+            html,
+            r#"<p><a href="https://example.com" rel="nofollow ugc noopener noreferrer">x</a></p>"#
+        );
+    }
+
+    #[test]
+    fn javascript_and_relative_links_lose_their_href() {
+        assert!(!render("[x](javascript:alert(1))").contains("href"));
+        assert!(!render("[x](/admin)").contains("href"));
+        assert!(render("[m](mailto:a@b.c)").contains(r#"href="mailto:a@b.c""#));
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let html = render("<script>alert(1)</script> <b>bold</b>");
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("<b>"));
+        assert!(html.contains("&lt;b&gt;"));
+    }
+
+    #[test]
+    fn images_become_their_alt_text() {
+        assert_eq!(render("![a cat](https://x/cat.png)"), "<p>a cat</p>");
+    }
+
+    #[test]
+    fn code_blocks_keep_their_content_escaped() {
+        assert_eq!(
+            render("```\n<b>\n```"),
+            "<pre><code>&lt;b&gt;\n</code></pre>"
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! Pure logic: no I/O, no async, unit-tested beside the code. Handlers parse
+//! their input through these types, so nothing past the edge sees raw input.
+
+pub mod cursor;
+pub mod input;
+pub mod markdown;
+pub mod page_key;
+pub mod secrets;
+pub mod tree;
+
+pub use input::{CommentBody, InputError};
+pub use page_key::PageKey;

@@ -1,0 +1,132 @@
+//! Who is calling, as far as we need to know: the salted IP hash (abuse,
+//! first-time moderation) and the voter identity (one vote per voter).
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::{
+    extract::{ConnectInfo, FromRequestParts},
+    http::{request::Parts, HeaderMap},
+};
+
+use crate::{domain::secrets, error::Error, store::now_ms, AppState, Result};
+
+/// The header the widget sends with its long-lived random author token.
+pub const AUTHOR_HEADER: &str = "x-confab-author";
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+pub struct Client {
+    pub ip_hash: String,
+    pub voter: String,
+}
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let ip = client_ip(peer, &parts.headers, &state.config.trusted_proxies);
+        let token = author_token(&parts.headers)?;
+        let salt = state.store.daily_salt(now_ms() / DAY_MS).await?;
+        let ip_hash = secrets::ip_hash(&salt, &ip.map(|ip| ip.to_string()).unwrap_or_default());
+        let voter = secrets::voter(token, &ip_hash);
+        Ok(Self { ip_hash, voter })
+    }
+}
+
+/// The `X-Confab-Author` token, if sent. A malformed one is refused rather
+/// than silently replaced by the IP, which would merge unrelated voters.
+fn author_token(headers: &HeaderMap) -> Result<Option<&str>> {
+    let Some(value) = headers.get(AUTHOR_HEADER) else {
+        return Ok(None);
+    };
+    match value.to_str() {
+        Ok(t)
+            if (16..=128).contains(&t.len())
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+        {
+            Ok(Some(t))
+        }
+        _ => Err(Error::bad_request(
+            "X-Confab-Author must be 16 to 128 characters of [A-Za-z0-9_-]",
+        )
+        .with_field(AUTHOR_HEADER)),
+    }
+}
+
+/// The client's address: the peer itself, unless the peer is a trusted proxy,
+/// in which case the nearest untrusted hop of `X-Forwarded-For`.
+pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let hops: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|hop| hop.trim().parse().ok())
+        .collect();
+    // Read right to left: each trusted proxy appended the address it saw;
+    // anything left of the first untrusted hop could be forged by the client.
+    Some(
+        hops.into_iter()
+            .rev()
+            .find(|hop| !trusted.contains(hop))
+            .unwrap_or(peer),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn xff(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn an_untrusted_peer_is_the_client_whatever_it_forwards() {
+        let got = client_ip(Some(ip("1.1.1.1")), &xff("9.9.9.9"), &[ip("10.0.0.1")]);
+        assert_eq!(got, Some(ip("1.1.1.1")));
+    }
+
+    #[test]
+    fn a_trusted_proxy_hands_over_to_the_nearest_untrusted_hop() {
+        let trusted = [ip("10.0.0.1"), ip("10.0.0.2")];
+        let got = client_ip(
+            Some(ip("10.0.0.1")),
+            &xff("6.6.6.6, 2.2.2.2, 10.0.0.2"),
+            &trusted,
+        );
+        assert_eq!(got, Some(ip("2.2.2.2")));
+    }
+
+    #[test]
+    fn a_trusted_proxy_without_forwarding_is_the_client() {
+        let got = client_ip(Some(ip("10.0.0.1")), &HeaderMap::new(), &[ip("10.0.0.1")]);
+        assert_eq!(got, Some(ip("10.0.0.1")));
+    }
+
+    #[test]
+    fn author_tokens_must_look_like_tokens() {
+        let mut h = HeaderMap::new();
+        assert_eq!(author_token(&h).unwrap(), None);
+        h.insert(AUTHOR_HEADER, HeaderValue::from_static("abcdefghijklmnop"));
+        assert!(author_token(&h).unwrap().is_some());
+        h.insert(AUTHOR_HEADER, HeaderValue::from_static("short"));
+        assert!(author_token(&h).is_err());
+    }
+}

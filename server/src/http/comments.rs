@@ -1,0 +1,253 @@
+//! Writing comments: create, edit and delete. Edits and deletes need the edit
+//! token handed out at creation, within the edit window.
+
+use axum::{
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    Json,
+};
+use confab_api::{
+    Comment, CommentStatus, CreatedComment, EditComment, ErrorCode, Event, NewComment,
+};
+
+use super::{
+    client::Client,
+    extract::{self, bearer, AppJson, AppPath, Origin},
+};
+use crate::{
+    domain::{input, markdown, secrets, CommentBody, PageKey},
+    store::{now_ms, CommentMeta, Created, Moderation, NewCommentRow, Site},
+    AppState, Error, PageEvent, Result,
+};
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/sites/{site}/comments",
+    tag = "comments",
+    params(("site" = String, Path, description = "Site slug")),
+    request_body(content_type = "application/json", description = "`NewComment`"),
+    responses(
+        (status = 201, description = "Published: `CreatedComment`"),
+        (status = 202, description = "Held for moderation: `CreatedComment`"),
+        (status = 400, description = "`invalid_json` or `bad_request`"),
+        (status = 403, description = "`origin_not_allowed`"),
+        (status = 404, description = "`site_not_found`"),
+        (status = 409, description = "`page_locked`"),
+        (status = 413, description = "`payload_too_large`"),
+        (status = 415, description = "`unsupported_media_type`"),
+        (status = 422, description = "`validation` or `parent_not_found`"),
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    AppPath(slug): AppPath<String>,
+    origin: Origin,
+    client: Client,
+    AppJson(new): AppJson<NewComment>,
+) -> Result<(StatusCode, Json<CreatedComment>)> {
+    let site = extract::site(&state, &slug, &origin).await?;
+    let key = PageKey::parse(&new.page).map_err(|m| Error::invalid("page", m))?;
+    let body = CommentBody::parse(&new.body, state.config.limits.body_chars)?;
+    let author =
+        input::plain_line("author", new.author.as_deref(), input::AUTHOR_MAX)?.unwrap_or_default();
+    let email = input::email(new.email.as_deref())?;
+    let website = input::http_url("website", new.website.as_deref(), input::WEBSITE_MAX)?;
+    let title = input::plain_line("title", new.title.as_deref(), input::TITLE_MAX)?;
+    let url = input::http_url("url", new.url.as_deref(), input::URL_MAX)?;
+    let status = initial_status(&state, &site, &client.voter).await?;
+    let (edit_token, edit_token_hash) = secrets::new_token();
+
+    let row = NewCommentRow {
+        site_id: site.id,
+        page: key.to_string(),
+        title,
+        url,
+        parent: new.parent,
+        max_depth: i64::from(state.config.max_depth),
+        avatar: secrets::avatar(&site.slug, email.as_deref(), &author, &client.voter),
+        author,
+        email,
+        website,
+        html: markdown::render(body.as_str()),
+        source: body.as_str().to_owned(),
+        status,
+        notify: new.notify.unwrap_or(false),
+        edit_token_hash,
+        ip_hash: client.ip_hash,
+        voter_hash: client.voter,
+        now_ms: now_ms(),
+    };
+    let comment = match state.store.create_comment(&row).await? {
+        Created::Comment(c) => c.into_api(),
+        Created::PageLocked => {
+            return Err(Error::client(
+                StatusCode::CONFLICT,
+                ErrorCode::PageLocked,
+                "this page no longer takes comments",
+            ))
+        }
+        Created::ParentNotFound => {
+            return Err(Error::client(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::ParentNotFound,
+                "the comment replied to is not on this page",
+            )
+            .with_field("parent"))
+        }
+    };
+    let code = if status == CommentStatus::Approved {
+        StatusCode::CREATED
+    } else {
+        StatusCode::ACCEPTED
+    };
+    let visible = comment.status == CommentStatus::Approved;
+    let event = visible.then(|| Event::Created {
+        comment: comment.clone(),
+    });
+    changed(&state, &site.slug, key.as_str(), event);
+    Ok((
+        code,
+        Json(CreatedComment {
+            comment,
+            edit_token,
+        }),
+    ))
+}
+
+async fn initial_status(state: &AppState, site: &Site, voter: &str) -> Result<CommentStatus> {
+    Ok(match site.moderation {
+        Moderation::Open => CommentStatus::Approved,
+        Moderation::All => CommentStatus::Pending,
+        Moderation::FirstTime if state.store.has_approved(site.id, voter).await? => {
+            CommentStatus::Approved
+        }
+        Moderation::FirstTime => CommentStatus::Pending,
+    })
+}
+
+#[utoipa::path(
+    patch,
+    path = "/api/v1/comments/{id}",
+    tag = "comments",
+    params(("id" = i64, Path, description = "Comment id")),
+    request_body(content_type = "application/json", description = "`EditComment`"),
+    responses(
+        (status = 200, description = "The edited `Comment`"),
+        (status = 400, description = "`invalid_json` or `bad_request`"),
+        (status = 401, description = "`unauthorized`: no bearer token"),
+        (status = 403, description = "`forbidden`, `edit_window_closed` or `origin_not_allowed`"),
+        (status = 404, description = "`not_found`"),
+        (status = 422, description = "`validation`"),
+    )
+)]
+pub async fn edit(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<i64>,
+    origin: Origin,
+    headers: HeaderMap,
+    AppJson(edit): AppJson<EditComment>,
+) -> Result<Json<Comment>> {
+    let meta = authorised(&state, id, &origin, &headers).await?;
+    let body = CommentBody::parse(&edit.body, state.config.limits.body_chars)?;
+    let html = markdown::render(body.as_str());
+    let comment = state
+        .store
+        .edit_comment(id, body.as_str(), &html, now_ms())
+        .await?
+        .ok_or_else(|| Error::not_found("no such comment"))?
+        .into_api();
+    let visible = comment.status == CommentStatus::Approved;
+    let event = visible.then(|| Event::Edited {
+        comment: comment.clone(),
+    });
+    changed(&state, &meta.site, &meta.page, event);
+    Ok(Json(comment))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/api/v1/comments/{id}",
+    tag = "comments",
+    params(("id" = i64, Path, description = "Comment id")),
+    responses(
+        (status = 204, description = "Deleted; replies stay under a placeholder"),
+        (status = 401, description = "`unauthorized`: no bearer token"),
+        (status = 403, description = "`forbidden`, `edit_window_closed` or `origin_not_allowed`"),
+        (status = 404, description = "`not_found`"),
+    )
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<i64>,
+    origin: Origin,
+    headers: HeaderMap,
+) -> Result<StatusCode> {
+    let meta = authorised(&state, id, &origin, &headers).await?;
+    if !state.store.delete_comment(id).await? {
+        return Err(Error::not_found("no such comment"));
+    }
+    let visible = meta.status() == CommentStatus::Approved;
+    let event = visible.then_some(Event::Deleted { id });
+    changed(&state, &meta.site, &meta.page, event);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The comment, once the caller proved they wrote it and are still in time.
+async fn authorised(
+    state: &AppState,
+    id: i64,
+    origin: &Origin,
+    headers: &HeaderMap,
+) -> Result<CommentMeta> {
+    let meta = comment_in_site(state, id, origin).await?;
+    let token = bearer(headers)?;
+    if secrets::token_hash(token) != meta.edit_token_hash {
+        return Err(Error::client(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
+            "this edit token is not for this comment",
+        ));
+    }
+    if meta.status() == CommentStatus::Deleted {
+        return Err(Error::not_found("no such comment"));
+    }
+    let window_ms = i64::try_from(state.config.edit_window().as_millis()).unwrap_or(i64::MAX);
+    if now_ms().saturating_sub(meta.created) > window_ms {
+        return Err(Error::client(
+            StatusCode::FORBIDDEN,
+            ErrorCode::EditWindowClosed,
+            "the time to edit or delete this comment is over",
+        ));
+    }
+    Ok(meta)
+}
+
+/// A comment by id, after checking the caller's origin against its site.
+pub async fn comment_in_site(state: &AppState, id: i64, origin: &Origin) -> Result<CommentMeta> {
+    let meta = state
+        .store
+        .comment_meta(id)
+        .await?
+        .ok_or_else(|| Error::not_found("no such comment"))?;
+    extract::site(state, &meta.site, origin).await?;
+    Ok(meta)
+}
+
+/// After a write: drop the page's cached threads and, when readers could see
+/// the comment, tell the page's event streams.
+fn changed(state: &AppState, site: &str, page: &str, event: Option<Event>) {
+    state
+        .threads
+        .invalidate(&(site.to_owned(), page.to_owned()));
+    if let Some(event) = event {
+        // No receivers is not an error: nobody is watching this page.
+        let _ = state.events.send(
+            PageEvent {
+                site: site.to_owned(),
+                page: page.to_owned(),
+                event,
+            }
+            .into(),
+        );
+    }
+}

@@ -1,0 +1,90 @@
+//! Cross-cutting middleware: request ids, tracing, panics, CORS, compression
+//! and timeouts.
+
+use std::time::Duration;
+
+use axum::{
+    http::{header, HeaderName, HeaderValue, Method, Request, Response, StatusCode},
+    middleware, Router,
+};
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    cors::{AllowOrigin, CorsLayer},
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+
+use super::client::AUTHOR_HEADER;
+use crate::{error::InternalDetail, AppState, Error};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Layers for `/api`: CORS for the sites' origins only (the widget files set
+/// their own `Access-Control-Allow-Origin: *`), compression and a timeout.
+pub fn api(router: Router<AppState>, state: &AppState) -> Router<AppState> {
+    let store = state.store.clone();
+    // Sites and their origins live in the database and may change while we
+    // run (`confab site add`), so the question goes to the store each time.
+    let origins = AllowOrigin::async_predicate(move |origin: HeaderValue, _| {
+        let store = store.clone();
+        async move {
+            match origin.to_str() {
+                Ok(o) => store.origin_known(o).await.unwrap_or(false),
+                Err(_) => false,
+            }
+        }
+    });
+    let cors = CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static(AUTHOR_HEADER),
+        ])
+        .expose_headers([header::ETAG, REQUEST_ID])
+        .max_age(Duration::from_secs(3600));
+    let timeout = Duration::from_secs(state.config.limits.request_timeout_secs);
+    router
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(cors)
+}
+
+/// Layers for every route, outermost last.
+pub fn common(router: Router) -> Router {
+    router
+        .layer(CatchPanicLayer::custom(|_| {
+            axum::response::IntoResponse::into_response(Error::Internal(anyhow::anyhow!(
+                "a handler panicked"
+            )))
+        }))
+        .layer(middleware::map_response(log_internal))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let id = req
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                tracing::info_span!("request", method = %req.method(), uri = %req.uri(), id)
+            }),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// Logs the detail of internal errors inside the request's span: the
+/// response carries only a generic message.
+async fn log_internal<B>(response: Response<B>) -> Response<B> {
+    if let Some(InternalDetail(detail)) = response.extensions().get() {
+        tracing::error!(error = %detail, "internal error");
+    }
+    response
+}

@@ -1,0 +1,158 @@
+//! `GET /api/v1/sites/{site}/thread`: the comments of a page, nested, one
+//! page of top-level comments at a time, served from the thread cache.
+
+use std::sync::Arc;
+
+use axum::{
+    extract::State,
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use confab_api::{Sort, Thread};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use utoipa::IntoParams;
+
+use super::extract::{self, AppPath, AppQuery, Origin};
+use crate::{
+    cache::Cached,
+    domain::{cursor::SortKey, tree, PageKey},
+    AppState, Error, Result,
+};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ThreadQuery {
+    /// The page key: a URL path (`/blog/post`) or an id (`post-42`).
+    page: String,
+    /// `oldest` (default), `newest` or `top`; pinned comments lead in all.
+    sort: Option<String>,
+    /// `next_cursor` from the previous page.
+    cursor: Option<String>,
+    /// Top-level comments per page.
+    limit: Option<usize>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/sites/{site}/thread",
+    tag = "comments",
+    params(("site" = String, Path, description = "Site slug"), ThreadQuery),
+    responses(
+        (status = 200, description = "The thread (`Thread`), with an `ETag`"),
+        (status = 304, description = "Unchanged since the `If-None-Match` ETag"),
+        (status = 400, description = "`bad_request`: a bad cursor or query"),
+        (status = 403, description = "`origin_not_allowed`"),
+        (status = 404, description = "`site_not_found`"),
+        (status = 422, description = "`validation`: bad page key, sort or limit"),
+    )
+)]
+pub async fn get_thread(
+    State(state): State<AppState>,
+    AppPath(slug): AppPath<String>,
+    AppQuery(q): AppQuery<ThreadQuery>,
+    origin: Origin,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let site = extract::site(&state, &slug, &origin).await?;
+    let key = PageKey::parse(&q.page).map_err(|m| Error::invalid("page", m))?;
+    let sort = match q.sort.as_deref() {
+        None | Some("oldest") => Sort::Oldest,
+        Some("newest") => Sort::Newest,
+        Some("top") => Sort::Top,
+        Some(_) => return Err(Error::invalid("sort", "sort is oldest, newest or top")),
+    };
+    let limits = &state.config.limits;
+    let limit = q.limit.unwrap_or(limits.page_size);
+    if !(1..=limits.max_page_size).contains(&limit) {
+        return Err(Error::invalid(
+            "limit",
+            format!("limit is 1 to {}", limits.max_page_size),
+        ));
+    }
+    let after = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(
+            SortKey::decode(c, sort)
+                .ok_or_else(|| Error::bad_request("invalid cursor").with_field("cursor"))?,
+        ),
+    };
+
+    let page_id = (site.slug.clone(), key.to_string());
+    let variant = (sort.as_str(), q.cursor.clone(), limit);
+    let cached = match state.threads.get(&page_id, &variant) {
+        Ok(hit) => hit,
+        Err(ticket) => {
+            let thread = load(&state, site.id, &key, sort, after, limit).await?;
+            let body = serde_json::to_vec(&thread).map_err(anyhow::Error::from)?;
+            let etag = format!("W/\"{}\"", &hex::encode(Sha256::digest(&body))[..32]);
+            let fresh = Arc::new(Cached {
+                body: body.into(),
+                etag,
+            });
+            state.threads.put(page_id, variant, ticket, fresh.clone());
+            fresh
+        }
+    };
+    Ok(respond(&cached, &headers))
+}
+
+async fn load(
+    state: &AppState,
+    site_id: i64,
+    key: &PageKey,
+    sort: Sort,
+    after: Option<SortKey>,
+    limit: usize,
+) -> Result<Thread> {
+    // An unknown page is an empty thread: pages come into being with their
+    // first comment.
+    let Some(page) = state.store.page(site_id, key.as_str()).await? else {
+        return Ok(Thread {
+            page: key.to_string(),
+            total: 0,
+            locked: Some(false),
+            comments: Vec::new(),
+            next_cursor: None,
+        });
+    };
+    let rows = state.store.thread_rows(page.id).await?;
+    let built = tree::build(
+        rows.into_iter().map(|r| r.into_flat()).collect(),
+        sort,
+        after,
+        limit,
+    );
+    Ok(Thread {
+        page: key.to_string(),
+        total: built.total,
+        locked: Some(page.locked),
+        comments: built.comments,
+        next_cursor: built.next.map(|k| k.encode(sort)),
+    })
+}
+
+fn respond(cached: &Cached, headers: &HeaderMap) -> Response {
+    let etag = HeaderValue::from_str(&cached.etag).ok();
+    // Revalidate every time: the ETag makes that a cheap 304.
+    let mut out = HeaderMap::new();
+    out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Some(etag) = etag {
+        out.insert(header::ETAG, etag);
+    }
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == cached.etag || t.trim() == "*")
+        });
+    if matches {
+        return (StatusCode::NOT_MODIFIED, out).into_response();
+    }
+    out.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    (out, cached.body.clone()).into_response()
+}

@@ -1,0 +1,47 @@
+//! SQLite: one file, tuned so that a 201 means the comment is on disk and
+//! many concurrent posters queue instead of failing.
+
+use std::{str::FromStr, time::Duration};
+
+use sqlx::{
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    Sqlite, SqlitePool,
+};
+
+pub struct SqliteStore {
+    read: SqlitePool,
+    /// Exactly one connection: SQLite allows one writer at a time, and
+    /// queueing in the pool is fairer and cheaper than `SQLITE_BUSY` retries.
+    write: SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL syncs the WAL on every commit: an acknowledged comment
+            // survives a power cut, not just a crash.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&write).await?;
+        // An in-memory database exists once per connection, so it cannot
+        // have a separate read pool.
+        let read = if url.contains(":memory:") || url.contains("mode=memory") {
+            write.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await?
+        };
+        Ok(Self { read, write })
+    }
+}
+
+super::sql::shared_store!(SqliteStore, Sqlite);
