@@ -75,6 +75,9 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 pub fn router(state: AppState) -> Router {
     let limits = &state.config.limits;
     let (api, _) = api_routes().split_for_parts();
+    // The 405 fallback goes inside the CORS layer, so preflights (OPTIONS)
+    // to these routes reach it.
+    let api = api.method_not_allowed_fallback(method_not_allowed);
     let api = layers::api(api, &state)
         // Our own limit (not tower-http's) so that 413 comes in our shape.
         .layer(DefaultBodyLimit::max(limits.request_bytes));

@@ -1,0 +1,17 @@
+//! The one integration test binary: a real server on port 0 and a fresh
+//! database per test, on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod comments;
+mod concurrency;
+mod counts;
+mod edits;
+mod errors;
+mod events;
+mod health;
+mod openapi;
+mod preview;
+mod store;
+mod thread;
+mod votes;
