@@ -47,6 +47,14 @@ impl CommentBody {
                 format!("the comment is longer than {max} characters"),
             ));
         }
+        // Line breaks and tabs are text; other control characters are not,
+        // and PostgreSQL cannot even store a NUL.
+        if body
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            return Err(InputError::new("body", "contains control characters"));
+        }
         Ok(Self(body.to_owned()))
     }
 
@@ -132,6 +140,13 @@ mod tests {
     fn a_comment_body_is_trimmed_and_must_not_be_blank() {
         assert_eq!(CommentBody::parse("  hi \n", 10).unwrap().as_str(), "hi");
         assert_eq!(CommentBody::parse(" \n ", 10).unwrap_err().field, "body");
+    }
+
+    #[test]
+    fn a_comment_body_keeps_line_breaks_but_no_other_control_characters() {
+        assert!(CommentBody::parse("a\n\tb\r\n", 10).is_ok());
+        assert!(CommentBody::parse("a\u{0}b", 10).is_err());
+        assert!(CommentBody::parse("a\u{1b}[31mb", 10).is_err());
     }
 
     #[test]

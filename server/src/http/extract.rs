@@ -52,6 +52,15 @@ impl Origin {
 /// Loads a site by slug and checks the caller's origin against it: the
 /// prelude of every `/sites/{site}/...` route.
 pub async fn site(state: &AppState, slug: &str, origin: &Origin) -> Result<Site> {
+    // Slugs are short and plain; anything else cannot name a site, and need
+    // not reach the database.
+    let plausible = (1..=64).contains(&slug.len())
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
+    if !plausible {
+        return Err(Error::site_not_found());
+    }
     let site = state
         .store
         .site(slug)

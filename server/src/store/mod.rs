@@ -92,6 +92,7 @@ impl Site {
 
 /// A site as configured: upserting it replaces name, origins and moderation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SiteSpec {
     pub slug: String,
     #[serde(default)]

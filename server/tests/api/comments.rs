@@ -115,6 +115,7 @@ on_both_backends! {
         let cases = [
             (json!({"page": "/p", "body": "   "}), "body"),
             (json!({"page": "/p", "body": long}), "body"),
+            (json!({"page": "/p", "body": "nul \u{0} byte"}), "body"),
             (json!({"page": "no spaces please", "body": "hi"}), "page"),
             (json!({"page": "/p", "body": "hi", "author": "a".repeat(65)}), "author"),
             (json!({"page": "/p", "body": "hi", "author": "a\u{0}b"}), "author"),

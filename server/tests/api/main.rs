@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod cli;
 mod comments;
 mod concurrency;
 mod counts;

@@ -137,6 +137,8 @@ on_both_backends! {
         let app = spawn_app(backend).await;
         let r = app.client.get(app.url("/api/v1/sites/nope/thread?page=/p")).send().await.unwrap();
         assert_error(r, 404, ErrorCode::SiteNotFound).await;
+        let r = app.client.get(app.url("/api/v1/sites/%00/thread?page=/p")).send().await.unwrap();
+        assert_error(r, 404, ErrorCode::SiteNotFound).await;
         let r = app
             .client
             .get(app.url("/api/v1/sites/demo/thread?page=/p"))
