@@ -8,7 +8,12 @@ use sha2::{Digest, Sha256};
 
 /// (file in dist/, public stem, extension, content type)
 const WIDGET: &[(&str, &str, &str, &str)] = &[
-    ("widget.js", "widget", "js", "text/javascript; charset=utf-8"),
+    (
+        "widget.js",
+        "widget",
+        "js",
+        "text/javascript; charset=utf-8",
+    ),
     ("widget_bg.wasm", "widget", "wasm", "application/wasm"),
     ("widget.css", "widget", "css", "text/css; charset=utf-8"),
 ];
@@ -34,7 +39,14 @@ fn main() {
         };
         let hash = hex::encode(&Sha256::digest(&bytes)[..8]);
         let name = format!("{stem}-{hash}.{ext}");
-        emit(&out, &mut table, &format!("/assets/{name}"), mime, true, &bytes);
+        emit(
+            &out,
+            &mut table,
+            &format!("/assets/{name}"),
+            mime,
+            true,
+            &bytes,
+        );
         names.push((*ext, name));
     }
     if !built {
@@ -70,7 +82,14 @@ fn main() {
 }
 
 /// Writes the raw, brotli and gzip variants and a table row that includes them.
-fn emit(out: &std::path::Path, table: &mut String, path: &str, mime: &str, immutable: bool, raw: &[u8]) {
+fn emit(
+    out: &std::path::Path,
+    table: &mut String,
+    path: &str,
+    mime: &str,
+    immutable: bool,
+    raw: &[u8],
+) {
     let key = path.trim_start_matches('/').replace('/', "_");
     let raw_file = out.join(&key);
     fs::write(&raw_file, raw).unwrap();

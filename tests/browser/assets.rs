@@ -24,7 +24,10 @@ async fn embed_js_names_content_hashed_assets_that_are_cached_for_a_year_and_pre
         .unwrap();
     assert_eq!(embed.status(), 200);
     let cache = embed.headers()[CACHE_CONTROL].to_str().unwrap().to_owned();
-    assert!(!cache.contains("immutable"), "embed.js keeps a stable name: {cache}");
+    assert!(
+        !cache.contains("immutable"),
+        "embed.js keeps a stable name: {cache}"
+    );
     let names = hashed_names(&embed.text().await.unwrap());
     assert_eq!(names.len(), 3, "js, wasm and css: {names:?}");
 
@@ -41,8 +44,7 @@ async fn embed_js_names_content_hashed_assets_that_are_cached_for_a_year_and_pre
             assert_eq!(resp.status(), 200, "{url}");
             let h = resp.headers();
             assert_eq!(
-                h[CACHE_CONTROL],
-                "public, max-age=31536000, immutable",
+                h[CACHE_CONTROL], "public, max-age=31536000, immutable",
                 "{url}"
             );
             assert_eq!(h["access-control-allow-origin"], "*");

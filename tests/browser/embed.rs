@@ -3,8 +3,8 @@ use serde_json::json;
 use crate::harness::{browser, spawn_site};
 
 #[tokio::test]
-async fn the_widget_mounts_in_an_open_shadow_root_on_another_origin_and_invites_the_first_comment(
-) {
+async fn the_widget_mounts_in_an_open_shadow_root_on_another_origin_and_invites_the_first_comment()
+{
     let site = spawn_site().await;
     let b = browser().await;
     b.client.goto(&site.article).await.unwrap();
@@ -22,7 +22,11 @@ async fn the_widget_mounts_in_an_open_shadow_root_on_another_origin_and_invites_
         )
         .await;
     assert_eq!(page["mode"], json!("open"));
-    assert_eq!(page["scripts"], json!(1), "one script tag embeds the widget");
+    assert_eq!(
+        page["scripts"],
+        json!(1),
+        "one script tag embeds the widget"
+    );
     let origin = page["origin"].as_str().unwrap();
     assert!(
         !site.confab.starts_with(origin),

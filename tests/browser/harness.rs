@@ -23,10 +23,17 @@ pub async fn spawn_site() -> Site {
     let confab = format!("http://{}/", confab_listener.local_addr().unwrap());
 
     let db = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", db.path().join("confab.db").display());
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        db.path().join("confab.db").display()
+    );
     let config = confab::Config::for_tests(&url, &[article_origin.as_str()]);
     let state = confab::AppState::new(config).await.expect("server starts");
-    tokio::spawn(confab::serve(confab_listener, state, std::future::pending()));
+    tokio::spawn(confab::serve(
+        confab_listener,
+        state,
+        std::future::pending(),
+    ));
 
     let page = confab::demo::article_html(&format!("{confab}embed.js"));
     let app = axum::Router::new().route(
@@ -76,7 +83,9 @@ pub async fn browser() -> Browser {
             ],
         }
     });
-    let Value::Object(caps) = caps else { unreachable!() };
+    let Value::Object(caps) = caps else {
+        unreachable!()
+    };
     let url = format!("http://127.0.0.1:{port}");
     let mut last_err = None;
     for _ in 0..100 {
@@ -103,7 +112,10 @@ pub async fn browser() -> Browser {
 impl Browser {
     /// Runs `script` in the page with `args`, returning its JSON result.
     pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
-        self.client.execute(script, args).await.expect("script runs")
+        self.client
+            .execute(script, args)
+            .await
+            .expect("script runs")
     }
 
     /// Text of the element with `data-testid` inside the first widget's

@@ -6,6 +6,7 @@ pub mod input;
 pub mod markdown;
 pub mod page_key;
 pub mod secrets;
+pub mod spam;
 pub mod tree;
 
 pub use input::{CommentBody, InputError};

@@ -73,7 +73,10 @@ pub fn respond(asset: &Asset, req: &HeaderMap) -> Response {
         "cross-origin-resource-policy",
         HeaderValue::from_static("cross-origin"),
     );
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     if let Ok(v) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, v);
     }
@@ -150,7 +153,10 @@ mod tests {
 
     #[test]
     fn brotli_is_preferred_when_the_client_accepts_it() {
-        assert_eq!(preferred_encoding(&accept("gzip, deflate, br")), Encoding::Br);
+        assert_eq!(
+            preferred_encoding(&accept("gzip, deflate, br")),
+            Encoding::Br
+        );
     }
 
     #[test]
