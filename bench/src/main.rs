@@ -1,0 +1,217 @@
+//! `confab-bench`: runs Confab's benchmark on loopback and rewrites
+//! BENCHMARKS.md. `./scripts/bench` builds the release binaries and calls
+//! this; see `--help`.
+
+mod load;
+mod proc;
+mod reads;
+mod report;
+mod scale;
+mod seed;
+mod stats;
+mod text;
+mod widget;
+mod writes;
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+
+use report::{Machine, Report};
+
+const HELP: &str = "\
+confab-bench --bin PATH [--out BENCHMARKS.md] [--postgres URL] [--quick]
+
+  --bin       the release `confab` binary to measure
+  --out       where to write the report (default BENCHMARKS.md)
+  --postgres  a PostgreSQL server to create a scratch database on (default
+              $CONFAB_BENCH_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432/postgres)
+  --quick     short runs and a small scale database, to check the harness
+";
+
+/// How long and how often each measure runs.
+pub struct Plan {
+    pub bin: PathBuf,
+    /// Scratch space: databases, configs, logs, nginx's root.
+    pub dir: PathBuf,
+    pub rounds: u64,
+    pub wrk_secs: u64,
+    pub seq_posts: usize,
+    pub write_secs: u64,
+    pub loads: usize,
+    pub bulk_pages: i64,
+}
+
+struct Opts {
+    bin: PathBuf,
+    out: PathBuf,
+    postgres: String,
+    quick: bool,
+}
+
+fn opts() -> anyhow::Result<Opts> {
+    let mut args = std::env::args().skip(1);
+    let (mut bin, mut out, mut quick) = (None, PathBuf::from("BENCHMARKS.md"), false);
+    let mut postgres = std::env::var("CONFAB_BENCH_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--bin" => bin = Some(PathBuf::from(value()?)),
+            "--out" => out = PathBuf::from(value()?),
+            "--postgres" => postgres = value()?,
+            "--quick" => quick = true,
+            "-h" | "--help" => {
+                print!("{HELP}");
+                std::process::exit(0);
+            }
+            other => bail!("unknown argument {other}\n{HELP}"),
+        }
+    }
+    Ok(Opts {
+        bin: bin.context("--bin is required")?,
+        out,
+        postgres,
+        quick,
+    })
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let opts = opts()?;
+    let scratch = tempfile::tempdir()?;
+    let plan = Plan {
+        bin: std::fs::canonicalize(&opts.bin)
+            .with_context(|| format!("{} (build it first)", opts.bin.display()))?,
+        dir: scratch.path().to_owned(),
+        rounds: if opts.quick { 1 } else { 3 },
+        wrk_secs: if opts.quick { 3 } else { 10 },
+        seq_posts: if opts.quick { 100 } else { 500 },
+        write_secs: if opts.quick { 3 } else { 10 },
+        loads: if opts.quick { 2 } else { 10 },
+        bulk_pages: if opts.quick { 100 } else { 10_000 },
+    };
+    let machine = Machine::describe();
+    let mut report = Report::default();
+    if opts.quick {
+        report.note("`--quick` run: short durations, one round, small scale database.".into());
+    }
+
+    eprintln!("bench: thread read, memory and widget");
+    let baseline = match reads::run(&plan, &mut report).await {
+        Ok(b) => Some(b),
+        Err(e) => {
+            report.failed("Thread read", &e);
+            None
+        }
+    };
+
+    eprintln!("bench: writes on SQLite");
+    let sqlite = format!("sqlite://{}?mode=rwc", plan.dir.join("writes.db").display());
+    let figures = writes::run(&plan, &sqlite).await;
+    write_rows(&mut report, "SQLite", figures, true);
+
+    eprintln!("bench: writes on PostgreSQL");
+    let figures = on_scratch_postgres(&opts.postgres, |url| {
+        let plan = &plan;
+        async move { writes::run(plan, &url).await }
+    })
+    .await;
+    write_rows(&mut report, "PostgreSQL", figures, false);
+
+    eprintln!("bench: scale");
+    if let Err(e) = scale::run(&plan, &mut report, baseline.as_ref()).await {
+        report.failed("Scale", &e);
+    }
+
+    let text = report.render(&machine, &report::load_average(), METHOD);
+    std::fs::write(&opts.out, &text).with_context(|| format!("{}", opts.out.display()))?;
+    eprintln!("bench: wrote {}", opts.out.display());
+    print!("{text}");
+    Ok(())
+}
+
+fn write_rows(
+    report: &mut Report,
+    backend: &str,
+    figures: anyhow::Result<writes::WriteFigures>,
+    latency_target: bool,
+) {
+    let f = match figures {
+        Ok(f) => f,
+        Err(e) => return report.failed(&format!("Durable writes, {backend}"), &e),
+    };
+    let (target, met) = if latency_target {
+        ("p50 ≤ 1.5 ms", Some(f.seq_p50_ms <= 1.5))
+    } else {
+        ("", None)
+    };
+    report.row(
+        &format!("Sequential posts, {backend} (p50, p99)"),
+        format!("p50 {:.2} ms, p99 {:.2} ms", f.seq_p50_ms, f.seq_p99_ms),
+        target,
+        met,
+    );
+    report.row(
+        &format!("32 concurrent posters, {backend}: acknowledged posts/s"),
+        format!("{:.0}/s", f.per_sec),
+        "≥ 2000/s",
+        Some(f.per_sec >= 2000.0),
+    );
+    report.row(
+        &format!("Acknowledged comments missing after SIGKILL, {backend}"),
+        format!("{} of {} ({} posts failed)", f.missing, f.acked, f.failed),
+        "0",
+        Some(f.missing == 0 && f.acked > 0),
+    );
+}
+
+/// Runs `f` on a fresh database `confab_bench_<pid>` on the server at
+/// `admin_url`, and drops the database afterwards whatever happened.
+async fn on_scratch_postgres<F, Fut, T>(admin_url: &str, f: F) -> anyhow::Result<T>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    use sqlx::{Connection, Executor};
+    let name = format!("confab_bench_{}", std::process::id());
+    let mut admin = sqlx::PgConnection::connect(admin_url)
+        .await
+        .with_context(|| format!("connecting to {admin_url}"))?;
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await?;
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .context("no database in the URL")?;
+    let result = f(format!("{base}/{name}")).await;
+    // FORCE: a killed server's connections may linger for a moment.
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+        .await?;
+    result
+}
+
+const METHOD: &str = "\
+- Everything runs on 127.0.0.1: the release `confab` binary started with its own config \
+  file (the `demo` site, open moderation; Confab has no rate limiter to turn off), wrk, \
+  an nginx of our own and headless Chromium.
+- Figures are medians of 3 rounds unless marked; every ratio is taken between runs of the \
+  same benchmark invocation. wrk runs `-t2 -c32 -d10s --latency` with no \
+  `Accept-Encoding`; Confab and nginx alternate round by round.
+- nginx serves the exact bytes of Confab's thread response as a static file: the most \
+  this machine can do for that response over HTTP.
+- The 200-comment thread (81 top-level, 119 replies, 1-6 sentences of markdown each) is \
+  posted through the API. Writes are posted with reqwest over keep-alive connections; \
+  after the last round the server is killed with SIGKILL and the database is read \
+  directly for every acknowledged id.
+- The scale database adds 1,000,000 comments (10,000 pages of 100) written by SQL \
+  inside SQLite into the schema the server migrated, around the same 200-comment thread.
+- Widget sizes are the bytes the running server sends for each `Accept-Encoding`. The \
+  paint time is `performance.now()` in the article page (from navigation start) once \
+  the frame holding the first `[data-testid^=\"comment-\"]` in the shadow root has been \
+  painted; each load is a new Chromium with an empty profile, the article on one port \
+  and Confab on another.
+- RSS is `VmRSS` from /proc: idle 1 s after start-up, and the peak sampled every 100 ms \
+  during the Confab read rounds.
+";

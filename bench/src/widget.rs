@@ -1,0 +1,238 @@
+//! The widget's weight on the wire, and how soon a cold browser paints the
+//! first comment of the demo article served from another origin.
+
+use std::{process::Stdio, time::Duration};
+
+use anyhow::{bail, Context};
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+
+use crate::{proc::free_port, stats::median};
+
+/// Bytes of one file as sent raw, with gzip and with brotli.
+pub struct Size {
+    pub name: String,
+    pub raw: u64,
+    pub gzip: u64,
+    pub br: u64,
+}
+
+/// `/embed.js` and the widget files its manifest names, fetched the way a
+/// browser would with each `Accept-Encoding`.
+pub async fn sizes(base: &str) -> anyhow::Result<Vec<Size>> {
+    let client = reqwest::Client::new();
+    let embed = client
+        .get(format!("{base}/embed.js"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let mut names = vec!["embed.js".to_owned()];
+    names.extend(manifest_files(&embed));
+    anyhow::ensure!(names.len() > 1, "embed.js names no widget files");
+    let mut out = Vec::new();
+    for name in names {
+        let url = format!("{base}/{name}");
+        let mut size = Size {
+            name,
+            raw: 0,
+            gzip: 0,
+            br: 0,
+        };
+        for (encoding, slot) in [
+            ("identity", &mut size.raw),
+            ("gzip", &mut size.gzip),
+            ("br", &mut size.br),
+        ] {
+            let resp = client
+                .get(&url)
+                .header("accept-encoding", encoding)
+                .send()
+                .await?;
+            let got = resp
+                .headers()
+                .get("content-encoding")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("identity")
+                .to_owned();
+            if got != encoding {
+                bail!("{url}: asked for {encoding}, got {got}");
+            }
+            *slot = resp.bytes().await?.len() as u64;
+        }
+        out.push(size);
+    }
+    Ok(out)
+}
+
+/// The quoted `assets/...` paths in embed.js's inlined manifest
+/// (`{js:"assets/widget-<hash>.js",...}`, written by server/build.rs).
+fn manifest_files(embed: &str) -> Vec<String> {
+    embed
+        .split('"')
+        .filter(|s| s.starts_with("assets/") && !s.contains(char::is_whitespace))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Injected into the article's `<head>`, before Confab's script: each frame
+/// until 20 s, look inside the placeholder's shadow root; on the frame that
+/// first holds a comment (or the thread heading), wait for that frame to be
+/// painted (rAF + setTimeout 0) and note `performance.now()`, which counts
+/// from navigation start. Comments are `comment-{id}`: the bare prefix
+/// `comment` would also match the list (`comments`), there before any item.
+const PROBE: &str = r#"<script>
+(() => {
+  const seen = {};
+  const check = () => {
+    const root = document.querySelector("[data-confab]")?.shadowRoot;
+    for (const [name, sel] of [["comment", '[data-testid^="comment-"]'], ["count", '[data-testid="count"]']]) {
+      if (!seen[name] && root?.querySelector(sel)) {
+        seen[name] = true;
+        setTimeout(() => { window["__confab_" + name] = performance.now(); }, 0);
+      }
+    }
+    if (!seen.comment && performance.now() < 20000) requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})();
+</script>
+"#;
+
+/// Serves the demo article with the probe on `listener`, embedding
+/// `confab_base`'s loader, until the runtime stops.
+pub fn serve_article(listener: TcpListener, confab_base: &str) {
+    let html = confab::demo::article_html(&format!("{confab_base}/embed.js")).replacen(
+        "</head>",
+        &format!("{PROBE}</head>"),
+        1,
+    );
+    let app = axum::Router::new().route(
+        crate::seed::PAGE,
+        axum::routing::get(move || async move { axum::response::Html(html) }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+}
+
+/// Medians over cold loads, in ms from navigation start; `None` where the
+/// widget never showed that element.
+pub struct Paint {
+    pub first_comment_ms: Option<f64>,
+    pub heading_ms: Option<f64>,
+    pub loads: usize,
+}
+
+/// `loads` cold loads of `article_url`, each in a new browser with an empty
+/// profile, so nothing is cached.
+pub async fn paint(article_url: &str, loads: usize) -> anyhow::Result<Paint> {
+    let port = free_port()?;
+    let mut driver = tokio::process::Command::new(
+        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()),
+    )
+    .arg(format!("--port={port}"))
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .kill_on_drop(true)
+    .spawn()
+    .context("starting chromedriver (apt install chromium-driver)")?;
+    let result = paint_loads(port, article_url, loads).await;
+    crate::proc::stop_child(&mut driver).await;
+    result
+}
+
+async fn paint_loads(port: u16, article_url: &str, loads: usize) -> anyhow::Result<Paint> {
+    let (mut comments, mut headings) = (Vec::new(), Vec::new());
+    for _ in 0..loads {
+        let profile = tempfile::tempdir()?;
+        let client = connect(port, profile.path()).await?;
+        let one = load_once(&client, article_url).await;
+        let _ = client.close().await;
+        let (comment, heading) = one?;
+        comments.extend(comment);
+        headings.extend(heading);
+    }
+    // A figure only if every load produced it: a partial median would lie.
+    let full = |v: Vec<f64>| (v.len() == loads).then(|| median(&v));
+    Ok(Paint {
+        first_comment_ms: full(comments),
+        heading_ms: full(headings),
+        loads,
+    })
+}
+
+async fn load_once(
+    client: &Client,
+    article_url: &str,
+) -> anyhow::Result<(Option<f64>, Option<f64>)> {
+    client.goto(article_url).await?;
+    // Poll from outside, about 20 s at most; the times come from the page.
+    for _ in 0..300 {
+        let v = client
+            .execute(
+                "return [window.__confab_comment ?? null, window.__confab_count ?? null,
+                         performance.now()];",
+                vec![],
+            )
+            .await?;
+        let at = |i: usize| v.get(i).and_then(Value::as_f64);
+        let (comment, heading, now) = (at(0), at(1), at(2).unwrap_or(0.0));
+        // Done at the first comment; without one, 3 s after the heading
+        // (the widget renders no comments yet), or at 20 s.
+        if comment.is_some() || heading.is_some_and(|h| now > h + 3000.0) || now > 20_000.0 {
+            return Ok((comment, heading));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("the page never settled")
+}
+
+async fn connect(port: u16, profile: &std::path::Path) -> anyhow::Result<Client> {
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--window-size=1200,900",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }
+    });
+    let Value::Object(caps) = caps else {
+        unreachable!("json! of an object")
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last = None;
+    // chromedriver needs a moment after spawn: retry for up to 10 s.
+    for _ in 0..100 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(c) => return Ok(c),
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("chromedriver did not start: {last:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_manifest_names_the_widget_files() {
+        let js = r#"const files = {js:"assets/widget-ab12.js",wasm:"assets/widget_bg-ab12.wasm",css:"assets/widget-cd34.css"};"#;
+        assert_eq!(
+            super::manifest_files(js),
+            [
+                "assets/widget-ab12.js",
+                "assets/widget_bg-ab12.wasm",
+                "assets/widget-cd34.css"
+            ]
+        );
+    }
+}
