@@ -1,19 +1,36 @@
 //! The only place that talks HTTP: a typed client over the shared wire types.
+//!
+//! It calls `fetch` directly instead of going through gloo-net: the widget
+//! needs a handful of JSON requests, and gloo-net's streams and error types
+//! cost several kilobytes of the size budget.
 
-use confab_api::{ErrorBody, Thread};
-use gloo_net::http::{Request, Response};
+use confab_api::{
+    Comment, CreatedComment, EditComment, ErrorBody, ErrorCode, NewComment, Preview,
+    PreviewRequest, Sort, Thread, VoteRequest, VoteResult,
+};
+use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCredentials, RequestInit, Response};
 
 /// What went wrong, in terms the UI can translate.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ApiFailure {
     /// The server refused with one of its stable codes.
-    Api(ErrorBody),
-    /// No answer: offline, blocked, or the server is down.
+    Api(ErrorCode),
+    /// No usable answer: offline, blocked, or the server is down.
     Network,
 }
 
+/// Names the reader to the server: their random token from localStorage,
+/// which counts votes once and recognises returning commenters.
+const AUTHOR: &str = "X-Confab-Author";
+
+pub type ApiResult<T> = Result<T, ApiFailure>;
+
 #[derive(Clone, Debug)]
 pub struct Client {
+    /// The Confab server, with a trailing slash.
     base: String,
     site: String,
 }
@@ -23,35 +40,151 @@ impl Client {
         Self { base, site }
     }
 
+    pub fn site(&self) -> &str {
+        &self.site
+    }
+
     fn site_url(&self, rest: &str) -> String {
-        format!(
-            "{}api/v1/sites/{}/{rest}",
-            self.base,
-            js_sys::encode_uri_component(&self.site)
+        format!("{}api/v1/sites/{}/{rest}", self.base, enc(&self.site))
+    }
+
+    fn comment_url(&self, id: i64, rest: &str) -> String {
+        format!("{}api/v1/comments/{id}{rest}", self.base)
+    }
+
+    pub async fn thread(&self, page: &str, sort: Sort, cursor: Option<&str>) -> ApiResult<Thread> {
+        let mut url = format!(
+            "{}?page={}&sort={}",
+            self.site_url("thread"),
+            enc(page),
+            sort.as_str()
+        );
+        if let Some(c) = cursor {
+            url = format!("{url}&cursor={}", enc(c));
+        }
+        json(send("GET", &url, None, None).await?)
+    }
+
+    /// Posts a comment. The flag is true when the server held it for
+    /// moderation (202 rather than 201).
+    pub async fn post(&self, new: &NewComment) -> ApiResult<(bool, CreatedComment)> {
+        let me = crate::storage::author();
+        let url = self.site_url("comments");
+        let resp = send("POST", &url, Some(body(new)), Some((AUTHOR, &me))).await?;
+        let held = resp.0 == 202;
+        Ok((held, json(resp)?))
+    }
+
+    pub async fn edit(&self, id: i64, token: &str, text: String) -> ApiResult<Comment> {
+        let req = body(&EditComment { body: text });
+        let auth = bearer(token);
+        json(
+            send(
+                "PATCH",
+                &self.comment_url(id, ""),
+                Some(req),
+                Some(("Authorization", &auth)),
+            )
+            .await?,
         )
     }
 
-    pub async fn thread(&self, page: &str) -> Result<Thread, ApiFailure> {
-        let url = format!(
-            "{}?page={}",
-            self.site_url("thread"),
-            js_sys::encode_uri_component(page)
-        );
-        decode(Request::get(&url).send().await).await
+    pub async fn delete(&self, id: i64, token: &str) -> ApiResult<()> {
+        let auth = bearer(token);
+        send(
+            "DELETE",
+            &self.comment_url(id, ""),
+            None,
+            Some(("Authorization", &auth)),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Votes as the reader's random author token (see `storage::author`),
+    /// which lets the server count one vote per reader without a cookie.
+    pub async fn vote(&self, id: i64, value: i8) -> ApiResult<VoteResult> {
+        let url = self.comment_url(id, "/vote");
+        let me = crate::storage::author();
+        let req = Some(body(&VoteRequest { value }));
+        json(send("POST", &url, req, Some((AUTHOR, &me))).await?)
+    }
+
+    pub async fn preview(&self, text: String) -> ApiResult<Preview> {
+        let url = format!("{}api/v1/preview", self.base);
+        json(
+            send(
+                "POST",
+                &url,
+                Some(body(&PreviewRequest { body: text })),
+                None,
+            )
+            .await?,
+        )
+    }
+
+    pub fn events_url(&self, page: &str) -> String {
+        format!("{}?page={}", self.site_url("events"), enc(page))
     }
 }
 
-async fn decode<T: serde::de::DeserializeOwned>(
-    resp: Result<Response, gloo_net::Error>,
-) -> Result<T, ApiFailure> {
-    let resp = resp.map_err(|_| ApiFailure::Network)?;
-    if resp.ok() {
-        resp.json().await.map_err(|_| ApiFailure::Network)
-    } else {
-        Err(resp
-            .json::<ErrorBody>()
-            .await
-            .map(ApiFailure::Api)
-            .unwrap_or(ApiFailure::Network))
+fn enc(s: &str) -> String {
+    js_sys::encode_uri_component(s).into()
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+fn body(value: &impl Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+fn json<T: DeserializeOwned>((_, text): (u16, String)) -> ApiResult<T> {
+    serde_json::from_str(&text).map_err(|_| ApiFailure::Network)
+}
+
+/// Sends one request without cookies and returns the status and body of a
+/// 2xx answer; anything else becomes the server's error code. Only the
+/// requests that need it carry an extra `header`, so that reading a thread
+/// stays a simple request without a CORS preflight.
+async fn send(
+    method: &str,
+    url: &str,
+    body: Option<String>,
+    header: Option<(&str, &str)>,
+) -> ApiResult<(u16, String)> {
+    let headers = js_sys::Object::new();
+    let set = |k: &str, v: &str| {
+        let _ = js_sys::Reflect::set(&headers, &k.into(), &v.into());
+    };
+    if let Some((k, v)) = header {
+        set(k, v);
     }
+    let init = RequestInit::new();
+    init.set_method(method);
+    // A comments widget has no business with the host page's cookies, nor
+    // with any cookie of its own: identity lives in localStorage.
+    init.set_credentials(RequestCredentials::Omit);
+    if let Some(b) = body {
+        set("Content-Type", "application/json");
+        init.set_body(&JsValue::from_str(&b));
+    }
+    init.set_headers(&headers);
+    let window = web_sys::window().ok_or(ApiFailure::Network)?;
+    let resp: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .and_then(|r| r.dyn_into())
+        .map_err(|_| ApiFailure::Network)?;
+    let text = match resp.text() {
+        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+        Err(_) => None,
+    }
+    .unwrap_or_default();
+    if resp.ok() {
+        return Ok((resp.status(), text));
+    }
+    Err(serde_json::from_str::<ErrorBody>(&text)
+        .map(|e| ApiFailure::Api(e.error.code))
+        .unwrap_or(ApiFailure::Network))
 }

@@ -1,56 +1,156 @@
-//! The thread as the reader sees it: a header, the comments, or an invitation
-//! to write the first one.
+//! The thread as the reader sees it: a count and sort order, the form for a
+//! new comment, the comments (or an invitation to write the first one), and
+//! "load more" for long threads.
 
-use leptos::prelude::*;
+use confab_api::{CommentStatus, Sort, Thread as Page};
+use leptos::{prelude::*, task::spawn_local};
 
-use crate::api::Client;
+use crate::{
+    comment::CommentView,
+    composer::Composer,
+    embed::Embed,
+    live,
+    model::{Ctx, Node},
+    storage,
+};
 
-/// What the placeholder's `data-*` attributes ask for.
-#[derive(Clone, Debug)]
-pub struct Embed {
-    pub client: Client,
-    pub page: String,
+#[derive(Clone, Copy, PartialEq)]
+enum Load {
+    Loading,
+    Ready,
+    Failed(&'static str),
 }
 
-impl Embed {
-    pub fn read(el: &web_sys::HtmlElement, base: String) -> Self {
-        let site = el.get_attribute("data-site").unwrap_or_else(|| "demo".into());
-        let page = el
-            .get_attribute("data-page")
-            .or_else(|| web_sys::window()?.location().pathname().ok())
-            .unwrap_or_else(|| "/".into());
-        Self {
-            client: Client::new(base, site),
-            page,
-        }
-    }
+/// `#confab-<id>` in the host page's address, from a shared permalink.
+fn hash_target() -> Option<i64> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.strip_prefix("#confab-")?.parse().ok()
 }
 
 /// The whole thread of one page.
 #[component]
 pub fn Thread(
     /// Where and what to load.
-    embed: Embed,
+    embed: &'static Embed,
 ) -> impl IntoView {
-    let thread = LocalResource::new(move || {
-        let embed = embed.clone();
-        async move { embed.client.thread(&embed.page).await }
-    });
+    let t = embed.t;
+    let c = Ctx {
+        e: embed,
+        t,
+        top: RwSignal::new(vec![]),
+        total: RwSignal::new(0),
+        reveal: RwSignal::new(None),
+        announce: RwSignal::new(String::new()),
+    };
+    provide_context(c);
+    let sort = RwSignal::new(Sort::Oldest);
+    let load = RwSignal::new(Load::Loading);
+    let cursor = RwSignal::new(None::<String>);
+
+    let show = move |c: Ctx, page: Page, more: bool| {
+        if !more {
+            c.top.set(vec![]);
+        }
+        c.total.set(page.total);
+        cursor.set(page.next_cursor);
+        let fresh: Vec<Node> = page
+            .comments
+            .into_iter()
+            .filter(|x| c.find(x.id).is_none())
+            .map(Node::new)
+            .collect();
+        c.top.update(|l| l.extend(fresh));
+        if !more {
+            restore_pending(c);
+            c.reveal.set(hash_target());
+        }
+        load.set(Load::Ready);
+    };
+    // Appends one page of the thread; the first page replaces the thread.
+    let fetch = move |more: bool| {
+        let after = if more { cursor.get_untracked() } else { None };
+        if !more {
+            load.set(Load::Loading);
+        }
+        spawn_local(async move {
+            match embed
+                .client
+                .thread(&embed.page, sort.get_untracked(), after.as_deref())
+                .await
+            {
+                Ok(page) => show(c, page, more),
+                Err(e) => load.set(Load::Failed(t.error(e))),
+            }
+        });
+    };
+    fetch(false);
+    live::listen(c, move || sort.get_untracked() == Sort::Newest);
+    window_event_listener(leptos::ev::hashchange, move |_| c.reveal.set(hash_target()));
+
+    let sorts = [
+        (Sort::Oldest, t.oldest),
+        (Sort::Newest, t.newest),
+        (Sort::Top, t.top),
+    ];
+    let status = move || match load.get() {
+        Load::Loading => view! { <p class="cf-muted" role="status">{t.loading}</p> }.into_any(),
+        Load::Failed(msg) => view! {
+            <p class="cf-error" role="alert" data-testid="load-error">
+                {t.load_failed} " " {msg} " "
+                <button type="button" on:click=move |_| fetch(false)>{t.retry}</button>
+            </p>
+        }
+        .into_any(),
+        Load::Ready if c.top.with(Vec::is_empty) => view! {
+            <p class="cf-empty" data-testid="empty">{t.empty}</p>
+        }
+        .into_any(),
+        Load::Ready => ().into_any(),
+    };
     view! {
-        <section class="confab-thread" data-testid="thread">
-            <Suspense fallback=|| view! { <p class="confab-loading">"Loading comments…"</p> }>
-                {move || thread.get().map(|t| match t {
-                    Ok(t) if t.total == 0 => view! {
-                        <p class="confab-empty" data-testid="empty">"No comments yet. Be the first to share your thoughts."</p>
-                    }.into_any(),
-                    Ok(t) => view! {
-                        <h2 data-testid="count">{format!("{} comments", t.total)}</h2>
-                    }.into_any(),
-                    Err(_) => view! {
-                        <p class="confab-error" role="alert">"Comments could not be loaded."</p>
-                    }.into_any(),
-                })}
-            </Suspense>
+        <section class="cf" aria-label=t.thread data-testid="thread">
+            <header class="cf-head">
+                <h2 data-testid="count">{move || t.count(c.total.get())}</h2>
+                <label class="cf-sort">
+                    <span>{t.sort}</span>
+                    <select data-testid="sort" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        sort.set(sorts.iter().find(|s| s.0.as_str() == v).map_or(Sort::Oldest, |s| s.0));
+                        fetch(false);
+                    }>
+                        {sorts.map(|(s, label)| view! { <option value=s.as_str()>{label}</option> })}
+                    </select>
+                </label>
+            </header>
+            <Composer />
+            {status}
+            <ul class="cf-list" data-testid="comments">
+                <For each=move || c.top.get() key=|n| n.id
+                    children=|n| view! { <CommentView node=n depth=0 /> } />
+            </ul>
+            {move || cursor.with(Option::is_some).then(|| view! {
+                <button type="button" class="cf-more" data-testid="load-more" on:click=move |_| fetch(true)>{t.load_more}</button>
+            })}
+            <div class="cf-sr" aria-live="polite" data-testid="live">{move || c.announce.get()}</div>
         </section>
+    }
+}
+
+/// Shows the reader's own comments that are still held for moderation, and
+/// forgets those the server now publishes (or that are a week old).
+fn restore_pending(c: Ctx) {
+    let key = c.e.key();
+    let week_ago = js_sys::Date::now() - 7.0 * 86_400_000.0;
+    let mut list = storage::pending(&key);
+    list.retain(|p| c.find(p.id).is_none() && js_sys::Date::parse(&p.created) > week_ago);
+    storage::set_pending(&key, &list);
+    for p in list {
+        c.insert(
+            confab_api::Comment {
+                status: CommentStatus::Pending,
+                ..p
+            },
+            false,
+        );
     }
 }

@@ -153,3 +153,100 @@ impl Browser {
         let _ = self.client.close().await;
     }
 }
+
+/// The W3C WebDriver key under which a script's returned element arrives.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+impl Site {
+    /// Posts a comment through the API as another reader would, from the
+    /// article's origin; returns the created comment's JSON.
+    pub async fn post_comment(&self, body: &str, parent: Option<i64>) -> Value {
+        let origin = self.article.split("/news/").next().unwrap().to_owned();
+        let resp = reqwest::Client::new()
+            .post(format!("{}api/v1/sites/demo/comments", self.confab))
+            .header("origin", origin)
+            .json(
+                &json!({ "page": "/news/night-buses-return", "author": "Ada",
+                           "body": body, "parent": parent }),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.status().is_success(), "post: {}", resp.status());
+        resp.json::<Value>().await.unwrap()["comment"].clone()
+    }
+}
+
+impl Browser {
+    /// Runs `body` as a function of `root` (the first widget's shadow root)
+    /// and `args`, returning its JSON result; null while there is no widget
+    /// yet (it mounts lazily, after the page has loaded).
+    pub async fn in_widget(&self, body: &str, args: Vec<Value>) -> Value {
+        let script = format!(
+            "const root = document.querySelector('[data-confab]')?.shadowRoot;
+             if (!root?.querySelector('[data-testid=thread]')) return null;
+             const args = arguments; {body}"
+        );
+        self.js(&script, args).await
+    }
+
+    /// Polls `body` (see [`Browser::in_widget`]) until it returns something
+    /// truthy, for up to 15 s, and returns that.
+    pub async fn wait_widget(&self, what: &str, body: &str, args: Vec<Value>) -> Value {
+        for _ in 0..150 {
+            let v = self.in_widget(body, args.clone()).await;
+            if !matches!(v, Value::Null | Value::Bool(false)) && v != json!("") && v != json!(0) {
+                return v;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let html = self.in_widget("return root.innerHTML", vec![]).await;
+        panic!("waited 15 s for {what}; the widget holds: {html}");
+    }
+
+    /// The element inside the widget matched by `selector`, once it exists.
+    pub async fn widget_el(&self, selector: &str) -> fantoccini::elements::Element {
+        let v = self
+            .wait_widget(
+                selector,
+                "return root.querySelector(args[0])",
+                vec![json!(selector)],
+            )
+            .await;
+        let id = v[ELEMENT_KEY].as_str().expect("an element").to_owned();
+        fantoccini::elements::Element::from_element_id(self.client.clone(), id.into())
+    }
+
+    /// Clicks the element matched by `selector` inside the widget.
+    pub async fn widget_click(&self, selector: &str) {
+        self.widget_el(selector).await.click().await.unwrap();
+    }
+
+    /// Types `text` into the element matched by `selector` inside the widget.
+    pub async fn widget_type(&self, selector: &str, text: &str) {
+        self.widget_el(selector)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+
+    /// Presses keys on whatever has focus, as a keyboard would: every char
+    /// of `keys` goes down and up in turn; `chord` keys stay held around them.
+    pub async fn press(&self, chord: &[char], keys: &str) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut seq = KeyActions::new("keyboard".into());
+        for &c in chord {
+            seq = seq.then(KeyAction::Down { value: c });
+        }
+        for c in keys.chars() {
+            seq = seq
+                .then(KeyAction::Down { value: c })
+                .then(KeyAction::Up { value: c });
+        }
+        for &c in chord.iter().rev() {
+            seq = seq.then(KeyAction::Up { value: c });
+        }
+        self.client.perform_actions(seq).await.unwrap();
+    }
+}

@@ -4,3 +4,6 @@
 mod assets;
 mod embed;
 mod harness;
+mod widget_a11y;
+mod widget_live;
+mod widget_story;

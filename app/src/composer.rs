@@ -1,0 +1,137 @@
+//! The form for a new comment or a reply. Name, email and website are
+//! optional and remembered; the text is a draft until the server has it.
+
+use confab_api::NewComment;
+use leptos::{prelude::*, task::spawn_local};
+
+use crate::{editor::Editor, model::ctx, storage};
+
+/// How long the server lets an author change a comment. The server does
+/// not say, so this mirrors its default; it refuses late edits anyway.
+pub const EDIT_WINDOW_MS: i64 = 15 * 60 * 1000;
+
+#[derive(Clone, Copy, PartialEq)]
+enum State {
+    Idle,
+    Posting,
+    Held,
+    Failed(&'static str),
+}
+
+#[component]
+pub fn Composer(
+    /// The comment replied to; None for a top-level comment.
+    #[prop(optional)]
+    parent: Option<i64>,
+    /// Runs after a successful post (a reply form closes itself).
+    #[prop(optional)]
+    on_done: Option<Callback<()>>,
+) -> impl IntoView {
+    let c = ctx();
+    let t = c.t;
+    let body = RwSignal::new(String::new());
+    let state = RwSignal::new(State::Idle);
+    let draft = format!("draft:{}:{}", c.e.key(), parent.unwrap_or(0));
+    // Remembered across pages and sites of this host, like a browser would.
+    let who = ["name", "email", "website"]
+        .map(|k| (k, RwSignal::new(storage::get(k).unwrap_or_default())));
+
+    let send = Callback::new(move |()| {
+        let text = body.get_untracked();
+        if text.trim().is_empty() || state.get_untracked() == State::Posting {
+            return;
+        }
+        let [author, email, website] = who.map(|(k, s)| {
+            let v = s.get_untracked().trim().to_owned();
+            storage::set(k, &v);
+            (!v.is_empty()).then_some(v)
+        });
+        let new = NewComment {
+            page: c.e.page.clone(),
+            title: Some(c.e.title.clone()),
+            url: Some(c.e.url.clone()),
+            parent,
+            author,
+            email,
+            website,
+            body: text.clone(),
+            notify: None,
+        };
+        state.set(State::Posting);
+        spawn_local(async move {
+            match c.e.client.post(&new).await {
+                Ok((held, created)) => {
+                    let id = created.comment.id;
+                    let own = storage::Own {
+                        until: js_sys::Date::now() as i64 + EDIT_WINDOW_MS,
+                        token: created.edit_token,
+                        body: text,
+                    };
+                    storage::set_own(id, Some(&own));
+                    if held {
+                        let mut list = storage::pending(&c.e.key());
+                        list.push(created.comment.clone());
+                        storage::set_pending(&c.e.key(), &list);
+                        c.announce.set(t.held.into());
+                    }
+                    c.insert(created.comment, false);
+                    body.set(String::new());
+                    state.set(if held { State::Held } else { State::Idle });
+                    c.reveal.set(Some(id));
+                    if let Some(done) = on_done {
+                        done.run(());
+                    }
+                }
+                // The text stays in the box and in the draft: retrying is
+                // one more click.
+                Err(e) => state.set(State::Failed(t.error(e))),
+            }
+        });
+    });
+
+    let labels = [
+        (t.name, "text", "name"),
+        (t.email, "email", "email"),
+        (t.website, "url", "url"),
+    ];
+    let inputs = who
+        .into_iter()
+        .zip(labels)
+        .map(|((_, sig), (label, kind, auto))| {
+            view! {
+                <label class="cf-field">
+                    <span>{label}</span>
+                    <input type=kind autocomplete=auto prop:value=move || sig.get()
+                        on:input=move |ev| sig.set(event_target_value(&ev)) />
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <form class="cf-form" data-testid="composer" novalidate
+            on:submit=move |ev| { ev.prevent_default(); send.run(()) }>
+            <Editor body draft on_send=send focus=parent.is_some() />
+            <div class="cf-who">{inputs}</div>
+            <div class="cf-actions">
+                <button type="submit" class="cf-primary" data-testid="submit"
+                    disabled=move || state.get() == State::Posting>
+                    {move || match state.get() {
+                        State::Posting => t.posting,
+                        State::Failed(_) => t.retry,
+                        _ => t.post,
+                    }}
+                </button>
+                {on_done.map(|done| view! {
+                    <button type="button" on:click=move |_| done.run(())>{t.cancel}</button>
+                })}
+            </div>
+            <p class="cf-notice" data-testid="notice" role="status">
+                {move || match state.get() {
+                    State::Held => t.held,
+                    State::Failed(m) => m,
+                    _ => "",
+                }}
+            </p>
+        </form>
+    }
+}

@@ -1,0 +1,42 @@
+//! Live updates: an EventSource on the page's event stream keeps every open
+//! widget current, and announces new comments to screen readers.
+
+use confab_api::Event;
+use leptos::prelude::*;
+use wasm_bindgen::{closure::Closure, JsCast};
+use web_sys::{EventSource, MessageEvent};
+
+use crate::model::Ctx;
+
+/// Listens for the rest of the page's life; the browser reconnects by
+/// itself after a dropped connection.
+pub fn listen(c: Ctx, newest_first: impl Fn() -> bool + 'static) {
+    let Ok(es) = EventSource::new(&c.e.client.events_url(&c.e.page)) else {
+        return;
+    };
+    let on_event = Closure::<dyn Fn(MessageEvent)>::new(move |m: MessageEvent| {
+        let Some(data) = m.data().as_string() else {
+            return;
+        };
+        match serde_json::from_str(&data) {
+            Ok(Event::Created { comment }) => {
+                let author = comment.author.clone();
+                if c.insert(comment, newest_first()) {
+                    let name = if author.is_empty() {
+                        c.t.anonymous.into()
+                    } else {
+                        author
+                    };
+                    c.announce.set(c.t.new_comment.replace("{name}", &name));
+                }
+            }
+            Ok(Event::Edited { comment }) => c.replace(comment),
+            Ok(Event::Deleted { id }) => c.delete(id),
+            Err(_) => {}
+        }
+    });
+    for name in ["created", "edited", "deleted", "message"] {
+        let _ = es.add_event_listener_with_callback(name, on_event.as_ref().unchecked_ref());
+    }
+    on_event.forget();
+}

@@ -1,0 +1,145 @@
+//! The thread as reactive state. Every comment is a [`Node`] of signals, so
+//! a vote, an edit or a live event re-renders one comment, not the thread.
+
+use confab_api::{Comment, CommentStatus};
+use leptos::prelude::*;
+
+use crate::{embed::Embed, i18n::Strings};
+
+#[derive(Clone, Copy)]
+pub struct Node {
+    pub id: i64,
+    /// The comment itself; its `replies` stay empty, they live in `replies`.
+    pub data: RwSignal<Comment>,
+    pub replies: RwSignal<Vec<Node>>,
+}
+
+impl Node {
+    pub fn new(mut c: Comment) -> Node {
+        let replies = std::mem::take(&mut c.replies)
+            .into_iter()
+            .map(Node::new)
+            .collect();
+        Node {
+            id: c.id,
+            data: RwSignal::new(c),
+            replies: RwSignal::new(replies),
+        }
+    }
+}
+
+/// What every component of one widget shares.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub e: &'static Embed,
+    pub t: &'static Strings,
+    /// Top-level comments, in the order the server sorted them.
+    pub top: RwSignal<Vec<Node>>,
+    pub total: RwSignal<i64>,
+    /// The comment to scroll to and highlight (a permalink), or to focus
+    /// (the reader's own new comment).
+    pub reveal: RwSignal<Option<i64>>,
+    /// The polite announcement for screen readers.
+    pub announce: RwSignal<String>,
+}
+
+pub fn ctx() -> Ctx {
+    expect_context()
+}
+
+fn find_in(list: &[Node], id: i64) -> Option<Node> {
+    list.iter().find_map(|n| {
+        if n.id == id {
+            Some(*n)
+        } else {
+            n.replies.with_untracked(|r| find_in(r, id))
+        }
+    })
+}
+
+/// Removes `id` from `list` or below it; true when found.
+fn remove_in(list: RwSignal<Vec<Node>>, id: i64) -> bool {
+    let pos = list.with_untracked(|l| l.iter().position(|n| n.id == id));
+    if let Some(i) = pos {
+        list.update(|l| {
+            l.remove(i);
+        });
+        return true;
+    }
+    list.with_untracked(|l| l.iter().map(|n| n.replies).collect::<Vec<_>>())
+        .into_iter()
+        .any(|r| remove_in(r, id))
+}
+
+impl Ctx {
+    pub fn find(&self, id: i64) -> Option<Node> {
+        self.top.with_untracked(|l| find_in(l, id))
+    }
+
+    /// Adds a comment, or refreshes it when it is already shown (the
+    /// reader's own post and its live event can arrive in either order).
+    /// Returns false when it was already there or its parent is not shown.
+    pub fn insert(&self, c: Comment, newest_first: bool) -> bool {
+        if let Some(n) = self.find(c.id) {
+            n.data.set(Comment {
+                replies: vec![],
+                ..c
+            });
+            return false;
+        }
+        let list = match c.parent {
+            None => self.top,
+            Some(p) => match self.find(p) {
+                Some(n) => n.replies,
+                None => return false,
+            },
+        };
+        if c.status == CommentStatus::Approved {
+            self.total.update(|t| *t += 1);
+        }
+        let node = Node::new(c);
+        list.update(|l| {
+            // New top-level comments go after the pinned ones when the
+            // newest come first; replies always read oldest first.
+            let at = if newest_first && node.data.with_untracked(|c| c.parent.is_none()) {
+                l.iter()
+                    .take_while(|n| n.data.with_untracked(|c| c.pinned))
+                    .count()
+            } else {
+                l.len()
+            };
+            l.insert(at, node);
+        });
+        true
+    }
+
+    pub fn replace(&self, c: Comment) {
+        if let Some(n) = self.find(c.id) {
+            n.data.set(Comment {
+                replies: vec![],
+                ..c
+            });
+        }
+    }
+
+    /// A deleted comment with replies stays as a placeholder so that its
+    /// replies keep their place; one without replies disappears.
+    pub fn delete(&self, id: i64) {
+        let Some(n) = self.find(id) else { return };
+        if n.data
+            .with_untracked(|c| c.status == CommentStatus::Approved)
+        {
+            self.total.update(|t| *t -= 1);
+        }
+        if n.replies.with_untracked(Vec::is_empty) {
+            remove_in(self.top, id);
+        } else {
+            n.data.update(|c| {
+                c.status = CommentStatus::Deleted;
+                c.html.clear();
+                c.author.clear();
+                c.website = None;
+            });
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Up and down votes: shown at once, then corrected by the server's count.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use crate::{model::ctx, model::Node, storage};
+
+#[component]
+pub fn Votes(
+    /// The comment voted on.
+    node: Node,
+) -> impl IntoView {
+    let c = ctx();
+    let key = format!("vote:{}:{}", c.e.client.site(), node.id);
+    let stored = storage::get(&key).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let mine = RwSignal::new(stored);
+    let cast = move |v: i8| {
+        let key = key.clone();
+        let old = mine.get_untracked();
+        let new = if old == v { 0 } else { v };
+        let shift = move |from: i8, to: i8| {
+            node.data.update(|d| d.score += i64::from(to - from));
+            mine.set(to);
+        };
+        // Optimistic: the reader sees the vote before the server answers.
+        shift(old, new);
+        spawn_local(async move {
+            match c.e.client.vote(node.id, new).await {
+                Ok(r) => {
+                    node.data.update(|d| d.score = r.score);
+                    mine.set(r.value);
+                    storage::set(&key, &r.value.to_string());
+                }
+                Err(_) => shift(new, old),
+            }
+        });
+    };
+    let cast2 = cast.clone();
+    view! {
+        <span class="cf-votes">
+            <button type="button" class="cf-vote" data-testid="vote-up" aria-label=c.t.up
+                aria-pressed=move || (mine.get() == 1).to_string() on:click=move |_| cast(1)>
+                "▲"
+            </button>
+            <span class="cf-score" data-testid="score">{move || node.data.with(|d| d.score)}</span>
+            <button type="button" class="cf-vote" data-testid="vote-down" aria-label=c.t.down
+                aria-pressed=move || (mine.get() == -1).to_string() on:click=move |_| cast2(-1)>
+                "▼"
+            </button>
+        </span>
+    }
+}
