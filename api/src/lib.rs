@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub mod admin;
+
 /// Where a comment stands in moderation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -114,6 +116,31 @@ pub struct NewComment {
     pub body: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify: Option<bool>,
+}
+
+/// Signals about how a comment was written, which the server's local spam
+/// defence reads. They travel in the same JSON object as [`NewComment`] (see
+/// [`PostComment`]), so a client that does not send them still works.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ComposeSignals {
+    /// A form field hidden from people: bots fill it in. Non-empty means the
+    /// comment is answered 202 as if held, and kept as spam.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub honeypot: Option<String>,
+    /// How long the composer was open, in milliseconds. Faster than the
+    /// server's minimum means the comment waits for a moderator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compose_ms: Option<u64>,
+}
+
+/// What the widget posts: a [`NewComment`] and its [`ComposeSignals`] as
+/// one flat JSON object.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PostComment {
+    #[serde(flatten)]
+    pub comment: NewComment,
+    #[serde(flatten)]
+    pub signals: ComposeSignals,
 }
 
 /// The answer to a new comment: 201 when published, 202 when held.
@@ -261,6 +288,18 @@ mod tests {
         let c: NewComment = serde_json::from_str(r#"{"page":"/a","body":"hi"}"#).unwrap();
         assert_eq!(c.page, "/a");
         assert_eq!(c.parent, None);
+    }
+
+    #[test]
+    fn compose_signals_sit_beside_the_comment_in_one_object() {
+        let p: PostComment =
+            serde_json::from_str(r#"{"page":"/a","body":"hi","honeypot":"x","compose_ms":5}"#)
+                .unwrap();
+        assert_eq!(p.comment.body, "hi");
+        assert_eq!(p.signals.honeypot.as_deref(), Some("x"));
+        assert_eq!(p.signals.compose_ms, Some(5));
+        let bare: PostComment = serde_json::from_str(r#"{"page":"/a","body":"hi"}"#).unwrap();
+        assert_eq!(bare.signals, ComposeSignals::default());
     }
 
     #[test]

@@ -7,7 +7,8 @@ use std::{net::IpAddr, net::SocketAddr, path::PathBuf};
 use clap::{Args, Parser, Subcommand};
 
 use crate::{
-    store::{self, Moderation, SiteSpec},
+    domain::{input, password, secrets},
+    store::{self, now_ms, Moderation, SiteSpec},
     AppState, Config,
 };
 
@@ -40,6 +41,12 @@ pub struct Settings {
     /// Characters allowed in one comment [default: 10000].
     #[arg(long, env = "CONFAB_MAX_BODY_CHARS", global = true)]
     pub max_body_chars: Option<usize>,
+    /// Where browsers reach this server, e.g. https://comments.example.com.
+    #[arg(long, env = "CONFAB_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// The key that signs e-mailed links (32+ characters; same on every instance).
+    #[arg(long, env = "CONFAB_SECRET_KEY", global = true, hide_env_values = true)]
+    pub secret_key: Option<String>,
     /// Reverse proxies whose X-Forwarded-For is believed (repeat or comma-separate).
     #[arg(
         long = "trusted-proxy",
@@ -57,6 +64,28 @@ pub enum Command {
     /// Manage the sites stored in the database.
     #[command(subcommand)]
     Site(SiteCommand),
+    /// Manage the moderators who may log in at /admin.
+    #[command(subcommand)]
+    Moderator(ModeratorCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModeratorCommand {
+    /// Add a moderator, or give one more sites. Without --password-stdin it
+    /// prints a one-time link (valid 48 hours) where they choose a password.
+    Add {
+        email: String,
+        /// A site slug they moderate (repeatable).
+        #[arg(long = "site", required = true)]
+        sites: Vec<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List the moderators with their sites.
+    List,
+    /// Remove a moderator and end their sessions.
+    Remove { email: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +128,12 @@ impl Settings {
         if let Some(v) = self.max_body_chars {
             config.limits.body_chars = v;
         }
+        if let Some(v) = &self.public_url {
+            config.public_url = Some(v.clone());
+        }
+        if let Some(v) = &self.secret_key {
+            config.secret_key = Some(v.clone());
+        }
         if !self.trusted_proxies.is_empty() {
             config.trusted_proxies.clone_from(&self.trusted_proxies);
         }
@@ -138,6 +173,68 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = store::connect(&config.database_url).await?;
             for site in store.sites().await? {
                 println!("{}", describe(&site));
+            }
+        }
+        Command::Moderator(command) => moderator(&config, command).await?,
+    }
+    Ok(())
+}
+
+/// How long a setup link printed by `moderator add` works.
+pub const SETUP_TTL_MS: i64 = 48 * 60 * 60 * 1000;
+
+async fn moderator(config: &Config, command: ModeratorCommand) -> anyhow::Result<()> {
+    let store = store::connect(&config.database_url).await?;
+    match command {
+        ModeratorCommand::Add {
+            email,
+            sites,
+            password_stdin,
+        } => {
+            let email = input::email(Some(&email))
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .unwrap_or_default()
+                .to_lowercase();
+            let mut ids = Vec::with_capacity(sites.len());
+            for slug in &sites {
+                let site = store.site(slug).await?;
+                ids.push(site.ok_or_else(|| anyhow::anyhow!("no site {slug:?}"))?.id);
+            }
+            let hash = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                let pass = line.trim_end_matches(['\r', '\n']).to_owned();
+                password::check_new(&pass).map_err(anyhow::Error::msg)?;
+                Some(tokio::task::spawn_blocking(move || password::hash(&pass)).await??)
+            } else {
+                None
+            };
+            let m = store.add_moderator(&email, hash.as_deref(), &ids).await?;
+            println!("{}\t{}", m.email, sites.join(","));
+            if !password_stdin {
+                let (token, token_hash) = secrets::new_token();
+                store
+                    .add_setup_token(&token_hash, m.id, now_ms() + SETUP_TTL_MS)
+                    .await?;
+                println!(
+                    "Set a password within 48 hours at {}/admin/setup?token={token}",
+                    config.public_url()
+                );
+            }
+        }
+        ModeratorCommand::List => {
+            for (m, sites) in store.moderators().await? {
+                let state = if m.password_hash.is_some() {
+                    "active"
+                } else {
+                    "no password yet"
+                };
+                println!("{}\t{}\t{state}", m.email, sites.join(","));
+            }
+        }
+        ModeratorCommand::Remove { email } => {
+            if !store.remove_moderator(&email.trim().to_lowercase()).await? {
+                anyhow::bail!("no moderator {email:?}");
             }
         }
     }

@@ -23,6 +23,81 @@ pub struct Config {
     pub limits: Limits,
     /// Sites upserted into the database at start.
     pub sites: Vec<SiteSpec>,
+    /// Where browsers reach this server, e.g. `https://comments.example.com`:
+    /// the base of e-mailed links and the origin moderators' requests must
+    /// come from. Defaults to `http://` and the listen address.
+    pub public_url: Option<String>,
+    /// The key that signs e-mailed links; the same on every instance. When
+    /// unset, one is generated into the database on first start.
+    pub secret_key: Option<String>,
+    /// Whether the session cookie is `Secure`; defaults to whether
+    /// `public_url` is https.
+    pub secure_cookies: Option<bool>,
+    /// A moderator's session ends after this many seconds without a request.
+    pub session_idle_secs: u64,
+    pub spam: Spam,
+    /// Where e-mail to moderators goes out; none sends no e-mail.
+    pub smtp: Option<Smtp>,
+}
+
+/// The local spam defence. Every check holds or refuses; none calls out.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Spam {
+    /// Comments the learned model scores at or above this are flagged spam.
+    pub threshold: f64,
+    /// Seconds between reloads of the model from the database, so decisions
+    /// taken on other instances arrive.
+    pub reload_secs: u64,
+    /// Comments composed faster than this (the widget's `compose_ms`) wait
+    /// for a moderator; 0 turns the check off.
+    pub min_compose_ms: u64,
+    /// Comments with more links than this wait for a moderator.
+    pub max_links: usize,
+    /// The same text from the same author or IP on the same page within
+    /// this many seconds is refused as a duplicate (409); 0 turns it off.
+    pub duplicate_window_secs: u64,
+}
+
+impl Default for Spam {
+    fn default() -> Self {
+        Self {
+            threshold: 0.9,
+            reload_secs: 60,
+            min_compose_ms: 2_000,
+            max_links: 3,
+            duplicate_window_secs: 600,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Smtp {
+    pub host: String,
+    #[serde(default = "Smtp::default_port")]
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// The sender, e.g. `Confab <comments@example.com>`.
+    pub from: String,
+    #[serde(default)]
+    pub tls: SmtpTls,
+}
+
+impl Smtp {
+    fn default_port() -> u16 {
+        25
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain SMTP: only for a relay on the same host or network.
+    #[default]
+    None,
+    Starttls,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -40,6 +115,14 @@ pub struct Limits {
     pub count_pages: usize,
     /// Seconds before a request (other than the event stream) times out.
     pub request_timeout_secs: u64,
+    /// New comments per minute from one IP address, per instance; 0 is off.
+    pub posts_per_minute_ip: u32,
+    /// New comments per minute on one page, per instance; 0 is off.
+    pub posts_per_minute_page: u32,
+    /// Failed logins per 15 minutes from one IP address, per instance.
+    pub login_failures_per_ip: u32,
+    /// Failed logins per 15 minutes for one e-mail, per instance.
+    pub login_failures_per_email: u32,
 }
 
 impl Default for Limits {
@@ -51,6 +134,10 @@ impl Default for Limits {
             max_page_size: 200,
             count_pages: 100,
             request_timeout_secs: 30,
+            posts_per_minute_ip: 5,
+            posts_per_minute_page: 30,
+            login_failures_per_ip: 20,
+            login_failures_per_email: 5,
         }
     }
 }
@@ -68,18 +155,30 @@ impl Default for Config {
                 "http://127.0.0.1:8080",
                 "http://localhost:8080",
             ])],
+            public_url: None,
+            secret_key: None,
+            secure_cookies: None,
+            session_idle_secs: 12 * 60 * 60,
+            spam: Spam::default(),
+            smtp: None,
         }
     }
 }
 
 impl Config {
     /// A configuration for tests: the given database and a `demo` site that
-    /// allows `origins`.
+    /// allows `origins`. Rate limits are off, since every test client posts
+    /// from 127.0.0.1; the tests of the limits turn them on.
     pub fn for_tests(database_url: impl Into<String>, origins: &[&str]) -> Self {
         Self {
             listen: ([127, 0, 0, 1], 0).into(),
             database_url: database_url.into(),
             sites: vec![demo_site(origins)],
+            limits: Limits {
+                posts_per_minute_ip: 0,
+                posts_per_minute_page: 0,
+                ..Limits::default()
+            },
             ..Self::default()
         }
     }
@@ -103,7 +202,38 @@ impl Config {
         for site in &self.sites {
             anyhow::ensure!(!site.slug.is_empty(), "a site needs a slug");
         }
+        if let Some(u) = &self.public_url {
+            let parsed = url::Url::parse(u).context("public_url is not a URL")?;
+            anyhow::ensure!(
+                matches!(parsed.scheme(), "http" | "https") && parsed.has_host(),
+                "public_url must be an http:// or https:// URL"
+            );
+        }
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&self.spam.threshold),
+            "spam.threshold is a probability, 0 to 1"
+        );
         Ok(())
+    }
+
+    /// The base of absolute links, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(u) => u.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+
+    /// The origin (`scheme://host[:port]`) of [`Self::public_url`], when it
+    /// was configured: moderators' requests must come from it.
+    pub fn public_origin(&self) -> Option<String> {
+        let u = url::Url::parse(self.public_url.as_deref()?).ok()?;
+        Some(u.origin().ascii_serialization())
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies
+            .unwrap_or_else(|| self.public_url().starts_with("https://"))
     }
 
     pub fn edit_window(&self) -> Duration {
@@ -148,6 +278,12 @@ mod tests {
             name = "My blog"
             origins = ["https://blog.example"]
             moderation = "first-time"
+            [spam]
+            threshold = 0.8
+            [smtp]
+            host = "127.0.0.1"
+            from = "Confab <c@example.org>"
+            tls = "starttls"
             "#,
         )
         .unwrap();
@@ -157,6 +293,21 @@ mod tests {
         assert_eq!(c.sites.len(), 1);
         assert_eq!(c.sites[0].moderation, Moderation::FirstTime);
         assert_eq!(c.edit_window_secs, 900);
+        assert_eq!((c.spam.threshold, c.spam.max_links), (0.8, 3));
+        let smtp = c.smtp.unwrap();
+        assert_eq!((smtp.port, smtp.tls), (25, SmtpTls::Starttls));
+    }
+
+    #[test]
+    fn cookies_are_secure_when_the_public_url_is_https() {
+        let mut c = Config::default();
+        assert!(!c.secure_cookies());
+        c.public_url = Some("https://c.example/".into());
+        assert!(c.secure_cookies());
+        assert_eq!(c.public_url(), "https://c.example");
+        assert_eq!(c.public_origin().as_deref(), Some("https://c.example"));
+        c.secure_cookies = Some(false);
+        assert!(!c.secure_cookies());
     }
 
     #[test]

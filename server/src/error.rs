@@ -25,6 +25,9 @@ pub enum Error {
         message: String,
         field: Option<String>,
     },
+    /// 429 with `Retry-After`.
+    #[error("rate limited for {retry_after_secs}s")]
+    RateLimited { retry_after_secs: u64 },
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -46,6 +49,14 @@ impl Error {
 
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::client(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::client(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message)
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::client(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, message)
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -91,7 +102,7 @@ impl Error {
                 message,
                 field: Some(name.to_owned()),
             },
-            internal => internal,
+            other => other,
         }
     }
 }
@@ -134,7 +145,20 @@ impl From<PathRejection> for Error {
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
+        let mut retry_after = None;
         let (status, error, detail) = match self {
+            Error::RateLimited { retry_after_secs } => {
+                retry_after = Some(retry_after_secs);
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    ApiError {
+                        code: ErrorCode::RateLimited,
+                        message: format!("too many requests; try again in {retry_after_secs}s"),
+                        field: None,
+                    },
+                    None,
+                )
+            }
             Error::Client {
                 status,
                 code,
@@ -163,6 +187,11 @@ impl IntoResponse for Error {
         if let Some(detail) = detail {
             response.extensions_mut().insert(detail);
         }
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
         response
     }
 }
@@ -187,7 +216,17 @@ mod tests {
                 assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
                 assert_eq!(field.as_deref(), Some("body"));
             }
-            Error::Internal(_) => panic!("not a client error"),
+            _ => panic!("not a client error"),
         }
+    }
+
+    #[test]
+    fn rate_limits_say_when_to_retry() {
+        let response = Error::RateLimited {
+            retry_after_secs: 7,
+        }
+        .into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()["retry-after"], "7");
     }
 }

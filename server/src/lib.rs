@@ -9,9 +9,11 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod moderation;
+pub mod ratelimit;
 pub mod store;
 
-use std::{future::Future, net::SocketAddr, sync::Arc};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::Router;
 use tokio::{
@@ -38,6 +40,14 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub threads: Arc<cache::ThreadCache>,
     pub events: broadcast::Sender<Arc<PageEvent>>,
+    /// New comments per IP and per page (a one-minute window).
+    pub posts: Arc<ratelimit::RateLimiter>,
+    /// Failed logins per IP and per e-mail (a 15-minute window).
+    pub logins: Arc<ratelimit::RateLimiter>,
+    pub spam: Arc<moderation::spam::SpamModels>,
+    pub mailer: Option<Arc<moderation::mail::Mailer>>,
+    /// Signs e-mailed links; the same on every instance.
+    pub signing_key: Arc<[u8]>,
     /// Flips to true when the server starts shutting down, so that
     /// long-lived event streams end and graceful shutdown can finish.
     pub shutdown: watch::Receiver<bool>,
@@ -53,21 +63,48 @@ impl AppState {
         for site in &config.sites {
             store.upsert_site(site).await?;
         }
-        Ok(Self::with_store(config, store))
+        Self::with_store(config, store).await
     }
 
     /// A state over an already connected store.
-    pub fn with_store(config: Config, store: Arc<dyn Store>) -> Self {
+    pub async fn with_store(config: Config, store: Arc<dyn Store>) -> anyhow::Result<Self> {
+        let signing_key = signing_key(&config, store.as_ref()).await?;
+        let mailer = match &config.smtp {
+            Some(smtp) => Some(Arc::new(moderation::mail::Mailer::new(smtp)?)),
+            None => None,
+        };
         let (shutdown_tx, shutdown) = watch::channel(false);
-        Self {
+        Ok(Self {
+            posts: Arc::new(ratelimit::RateLimiter::new(Duration::from_secs(60))),
+            logins: Arc::new(ratelimit::RateLimiter::new(Duration::from_secs(15 * 60))),
+            spam: Arc::new(moderation::spam::SpamModels::new(Duration::from_secs(
+                config.spam.reload_secs,
+            ))),
+            mailer,
+            signing_key,
             config: Arc::new(config),
             store,
             threads: Arc::new(cache::ThreadCache::new(10_000, 64)),
             events: broadcast::channel(1024).0,
             shutdown,
             shutdown_tx: Arc::new(shutdown_tx),
-        }
+        })
     }
+}
+
+/// The configured `secret_key`, else the one in the database, made on first
+/// start: every instance that shares the database then signs alike.
+async fn signing_key(config: &Config, store: &dyn Store) -> anyhow::Result<Arc<[u8]>> {
+    if let Some(key) = config.secret_key.as_deref().filter(|k| !k.is_empty()) {
+        anyhow::ensure!(key.len() >= 32, "secret_key needs at least 32 characters");
+        return Ok(key.as_bytes().into());
+    }
+    let fresh = domain::secrets::new_token().0;
+    let (key, made) = store.secret_or_insert("signing_key", &fresh).await?;
+    if made {
+        tracing::info!("no secret_key configured: generated one into the database");
+    }
+    Ok(key.into_bytes().into())
 }
 
 /// The whole HTTP surface of Confab.

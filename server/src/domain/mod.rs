@@ -5,9 +5,13 @@ pub mod cursor;
 pub mod input;
 pub mod markdown;
 pub mod page_key;
+pub mod password;
+pub mod redirect;
 pub mod secrets;
+pub mod signed;
 pub mod spam;
 pub mod tree;
+pub mod words;
 
 pub use input::{CommentBody, InputError};
 pub use page_key::PageKey;

@@ -28,6 +28,19 @@ impl SpamModel {
         Self::default()
     }
 
+    /// A model from stored counts: documents per class, and per token the
+    /// documents of each class that contain it.
+    pub fn from_counts(
+        (spam_docs, ham_docs): (u32, u32),
+        tokens: impl IntoIterator<Item = (String, (u32, u32))>,
+    ) -> Self {
+        Self {
+            spam_docs,
+            ham_docs,
+            tokens: tokens.into_iter().collect(),
+        }
+    }
+
     /// Learns from one moderator decision.
     pub fn train(&mut self, text: &str, is_spam: bool) {
         self.adjust(text, is_spam, true);

@@ -7,7 +7,7 @@ use axum::{
     Json,
 };
 use confab_api::{
-    Comment, CommentStatus, CreatedComment, EditComment, ErrorCode, Event, NewComment,
+    Comment, CommentStatus, CreatedComment, EditComment, ErrorCode, Event, PostComment,
 };
 
 use super::{
@@ -16,7 +16,11 @@ use super::{
 };
 use crate::{
     domain::{input, markdown, secrets, CommentBody, PageKey},
-    store::{now_ms, CommentMeta, Created, Moderation, NewCommentRow, Site},
+    moderation::{
+        mail,
+        screen::{self, Candidate},
+    },
+    store::{now_ms, CommentMeta, Created, NewCommentRow},
     AppState, Error, PageEvent, Result,
 };
 
@@ -25,17 +29,18 @@ use crate::{
     path = "/api/v1/sites/{site}/comments",
     tag = "comments",
     params(("site" = String, Path, description = "Site slug")),
-    request_body(content_type = "application/json", description = "`NewComment`"),
+    request_body(content_type = "application/json", description = "`PostComment`: a `NewComment` and its `ComposeSignals`"),
     responses(
         (status = 201, description = "Published: `CreatedComment`"),
         (status = 202, description = "Held for moderation: `CreatedComment`"),
         (status = 400, description = "`invalid_json` or `bad_request`"),
-        (status = 403, description = "`origin_not_allowed`"),
+        (status = 403, description = "`origin_not_allowed`, or `forbidden`: the author is banned"),
         (status = 404, description = "`site_not_found`"),
-        (status = 409, description = "`page_locked`"),
+        (status = 409, description = "`page_locked`, or `conflict`: a duplicate"),
         (status = 413, description = "`payload_too_large`"),
         (status = 415, description = "`unsupported_media_type`"),
-        (status = 422, description = "`validation` or `parent_not_found`"),
+        (status = 422, description = "`validation` (also a blocked word) or `parent_not_found`"),
+        (status = 429, description = "`rate_limited`, with `Retry-After`"),
     )
 )]
 pub async fn create(
@@ -43,7 +48,10 @@ pub async fn create(
     AppPath(slug): AppPath<String>,
     origin: Origin,
     client: Client,
-    AppJson(new): AppJson<NewComment>,
+    AppJson(PostComment {
+        comment: new,
+        signals,
+    }): AppJson<PostComment>,
 ) -> Result<(StatusCode, Json<CreatedComment>)> {
     let site = extract::site(&state, &slug, &origin).await?;
     let key = PageKey::parse(&new.page).map_err(|m| Error::invalid("page", m))?;
@@ -54,7 +62,20 @@ pub async fn create(
     let website = input::http_url("website", new.website.as_deref(), input::WEBSITE_MAX)?;
     let title = input::plain_line("title", new.title.as_deref(), input::TITLE_MAX)?;
     let url = input::http_url("url", new.url.as_deref(), input::URL_MAX)?;
-    let status = initial_status(&state, &site, &client.voter).await?;
+    let verdict = screen::screen(
+        &state,
+        &Candidate {
+            site: &site,
+            page: key.as_str(),
+            source: body.as_str(),
+            email: email.as_deref(),
+            ip_hash: &client.ip_hash,
+            voter: &client.voter,
+            signals: &signals,
+        },
+    )
+    .await?;
+    let status = verdict.status;
     let (edit_token, edit_token_hash) = secrets::new_token();
 
     let row = NewCommentRow {
@@ -75,9 +96,10 @@ pub async fn create(
         edit_token_hash,
         ip_hash: client.ip_hash,
         voter_hash: client.voter,
+        held_reason: verdict.held_reason,
         now_ms: now_ms(),
     };
-    let comment = match state.store.create_comment(&row).await? {
+    let mut comment = match state.store.create_comment(&row).await? {
         Created::Comment(c) => c.into_api(),
         Created::PageLocked => {
             return Err(Error::client(
@@ -105,6 +127,16 @@ pub async fn create(
         comment: comment.clone(),
     });
     changed(&state, &site.slug, key.as_str(), event);
+    if status == CommentStatus::Pending {
+        if let Some(held) = state.store.admin_comment(comment.id).await? {
+            mail::notify_held(&state, &site, held);
+        }
+    }
+    // Whoever tripped a spam check is told "held", like everyone else held:
+    // telling a bot which check caught it would teach it.
+    if comment.status == CommentStatus::Spam {
+        comment.status = CommentStatus::Pending;
+    }
     Ok((
         code,
         Json(CreatedComment {
@@ -112,17 +144,6 @@ pub async fn create(
             edit_token,
         }),
     ))
-}
-
-async fn initial_status(state: &AppState, site: &Site, voter: &str) -> Result<CommentStatus> {
-    Ok(match site.moderation {
-        Moderation::Open => CommentStatus::Approved,
-        Moderation::All => CommentStatus::Pending,
-        Moderation::FirstTime if state.store.has_approved(site.id, voter).await? => {
-            CommentStatus::Approved
-        }
-        Moderation::FirstTime => CommentStatus::Pending,
-    })
 }
 
 #[utoipa::path(
@@ -235,7 +256,7 @@ pub async fn comment_in_site(state: &AppState, id: i64, origin: &Origin) -> Resu
 
 /// After a write: drop the page's cached threads and, when readers could see
 /// the comment, tell the page's event streams.
-fn changed(state: &AppState, site: &str, page: &str, event: Option<Event>) {
+pub(crate) fn changed(state: &AppState, site: &str, page: &str, event: Option<Event>) {
     state
         .threads
         .invalidate(&(site.to_owned(), page.to_owned()));

@@ -2,6 +2,7 @@
 //! assembles them, with their OpenAPI documentation, and adds the
 //! cross-cutting layers.
 
+pub mod admin;
 pub mod assets;
 pub mod client;
 pub mod comments;
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(ops)
         .merge(assets::router())
+        .merge(admin::router(&state).layer(DefaultBodyLimit::max(limits.request_bytes)))
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state);

@@ -2,6 +2,9 @@
 //! the URL scheme. Both backends run the same SQL (see `sql.rs`); what
 //! differs is connecting, tuning and the migrations.
 
+mod accounts_sql;
+pub mod admin;
+mod moderation_sql;
 mod postgres;
 pub(crate) mod rows;
 mod sql;
@@ -14,6 +17,10 @@ use async_trait::async_trait;
 use confab_api::CommentStatus;
 use serde::{Deserialize, Serialize};
 
+pub use admin::{
+    Accounts, AdminCommentRow, AuditRow, BanRow, ModerationStore, Moderator, NewAudit, NewBan,
+    Search, SessionRow,
+};
 pub use postgres::PostgresStore;
 pub use rows::{now_ms, rfc3339, CommentMeta, CommentRow, Page};
 pub use sqlite::SqliteStore;
@@ -124,6 +131,8 @@ pub struct NewCommentRow {
     pub edit_token_hash: String,
     pub ip_hash: String,
     pub voter_hash: String,
+    /// Why the comment waits for a moderator, when it does.
+    pub held_reason: Option<String>,
     pub now_ms: i64,
 }
 
@@ -135,8 +144,10 @@ pub enum Created {
     ParentNotFound,
 }
 
+/// Everything Confab keeps. Moderation's part lives in the [`Accounts`] and
+/// [`ModerationStore`] traits (see `admin.rs`).
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: Accounts + ModerationStore + Send + Sync + 'static {
     /// A round trip to the database, for `/healthz`.
     async fn ping(&self) -> anyhow::Result<()>;
 
@@ -176,9 +187,4 @@ pub trait Store: Send + Sync + 'static {
 
     /// Records `voter`'s vote (0 withdraws it) and returns the new score.
     async fn vote(&self, comment_id: i64, voter_hash: &str, value: i64) -> anyhow::Result<i64>;
-
-    /// The salt for IP hashes on `day` (days since the epoch), made on first
-    /// use. Older salts are deleted, which is what makes old hashes
-    /// unlinkable.
-    async fn daily_salt(&self, day: i64) -> anyhow::Result<String>;
 }

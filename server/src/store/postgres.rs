@@ -27,3 +27,5 @@ impl PostgresStore {
 }
 
 super::sql::shared_store!(PostgresStore, Postgres);
+super::accounts_sql::accounts_store!(PostgresStore);
+super::moderation_sql::moderation_store!(PostgresStore, Postgres);

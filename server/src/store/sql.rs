@@ -210,8 +210,8 @@ macro_rules! shared_store {
                 let sql = format!(
                     "INSERT INTO comments (page_id, parent_id, depth, author, email, website,
                          avatar, source, html, status, created, notify, edit_token_hash,
-                         ip_hash, voter_hash)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                         ip_hash, voter_hash, held_reason)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
                      RETURNING {}",
                     $crate::store::rows::COMMENT_COLUMNS
                 );
@@ -231,6 +231,7 @@ macro_rules! shared_store {
                     .bind(&new.edit_token_hash)
                     .bind(&new.ip_hash)
                     .bind(&new.voter_hash)
+                    .bind(&new.held_reason)
                     .fetch_one(&mut *tx)
                     .await?;
                 tx.commit().await?;
@@ -361,35 +362,6 @@ macro_rules! shared_store {
                 .await?;
                 tx.commit().await?;
                 Ok(score)
-            }
-
-            async fn daily_salt(&self, day: i64) -> anyhow::Result<String> {
-                let select = "SELECT salt FROM ip_salts WHERE day = $1";
-                let found: Option<(String,)> = sqlx::query_as(select)
-                    .bind(day)
-                    .fetch_optional(&self.read)
-                    .await?;
-                if let Some((salt,)) = found {
-                    return Ok(salt);
-                }
-                let mut tx = self.write.begin().await?;
-                sqlx::query(
-                    "INSERT INTO ip_salts (day, salt) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                )
-                .bind(day)
-                .bind($crate::domain::secrets::new_salt())
-                .execute(&mut *tx)
-                .await?;
-                // Yesterday's salt goes too: hashes older than a day are
-                // then unlinkable to anyone, including us.
-                sqlx::query("DELETE FROM ip_salts WHERE day < $1")
-                    .bind(day)
-                    .execute(&mut *tx)
-                    .await?;
-                let (salt,): (String,) =
-                    sqlx::query_as(select).bind(day).fetch_one(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(salt)
             }
         }
 

@@ -45,3 +45,5 @@ impl SqliteStore {
 }
 
 super::sql::shared_store!(SqliteStore, Sqlite);
+super::accounts_sql::accounts_store!(SqliteStore);
+super::moderation_sql::moderation_store!(SqliteStore, Sqlite);

@@ -25,6 +25,26 @@ on_both_backends! {
         assert_eq!(site.moderation, Moderation::All);
         assert!(store.origin_known("https://blog.example").await.unwrap());
     }
+    async fn moderator_add_list_and_remove_manage_who_may_log_in(backend) {
+        let db = TestDb::new(backend).await;
+        let run = |args: &[&str]| {
+            let mut all = vec!["confab", "--database-url", &db.url];
+            all.extend_from_slice(args);
+            Cli::try_parse_from(all).unwrap()
+        };
+        cli::run(run(&["site", "add", "blog"])).await.unwrap();
+        cli::run(run(&["moderator", "add", "Mod@Example.org", "--site", "blog"])).await.unwrap();
+        assert!(cli::run(run(&["moderator", "add", "x@example.org", "--site", "nope"])).await.is_err());
+        cli::run(run(&["moderator", "list"])).await.unwrap();
+        let store = store::connect(&db.url).await.unwrap();
+        let m = store.moderator_by_email("mod@example.org").await.unwrap().expect("added, lower-cased");
+        assert_eq!(m.password_hash, None, "a setup link was printed instead");
+        let blog = store.site("blog").await.unwrap().unwrap().id;
+        assert_eq!(store.moderator_site_ids(m.id).await.unwrap(), [blog]);
+        cli::run(run(&["moderator", "remove", "mod@example.org"])).await.unwrap();
+        assert!(store.moderator_by_email("mod@example.org").await.unwrap().is_none());
+        assert!(cli::run(run(&["moderator", "remove", "mod@example.org"])).await.is_err());
+    }
 }
 
 #[tokio::test]

@@ -48,12 +48,18 @@ on_both_backends! {
 
     async fn first_time_moderation_holds_only_authors_never_approved(backend) {
         let app = spawn_app_with(backend, |c| c.sites[0].moderation = Moderation::FirstTime).await;
-        let first = app.post_comment_raw(&json!({"page": "/p", "body": "hi"})).await;
+        let first = app.post_comment_as(READER, &json!({"page": "/p", "body": "hi"})).await;
         assert_eq!(first.status(), 202);
         let first: confab_api::CreatedComment = first.json().await.unwrap();
         app.store().set_status(first.comment.id, CommentStatus::Approved).await.unwrap();
-        let second = app.post_comment_raw(&json!({"page": "/p", "body": "again"})).await;
+        let second = app.post_comment_as(READER, &json!({"page": "/p", "body": "again"})).await;
         assert_eq!(second.status(), 201);
+        // The same IP without the author token is not known: an IP is
+        // shared, and an e-mail could be anyone's.
+        let anonymous = app.post_comment_raw(&json!({"page": "/p", "body": "third"})).await;
+        assert_eq!(anonymous.status(), 202);
+        let other = app.post_comment_as("another-reader-token-42", &json!({"page": "/p", "body": "x"})).await;
+        assert_eq!(other.status(), 202);
     }
 
     async fn a_reply_needs_a_visible_parent_on_the_same_page(backend) {

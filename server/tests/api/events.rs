@@ -7,13 +7,13 @@ use crate::helpers::*;
 use crate::on_both_backends;
 
 /// An open event stream on one page.
-struct Events {
+pub struct Events {
     stream: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
     buffer: String,
 }
 
 impl Events {
-    async fn open(app: &TestApp, page: &str) -> Self {
+    pub async fn open(app: &TestApp, page: &str) -> Self {
         let r = app
             .client
             .get(app.url(&format!("/api/v1/sites/demo/events?page={page}")))
@@ -30,7 +30,7 @@ impl Events {
     }
 
     /// The next event: its name and its data.
-    async fn next(&mut self) -> (String, Event) {
+    pub async fn next(&mut self) -> (String, Event) {
         loop {
             if let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();

@@ -160,12 +160,14 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
     LazyLock::force(&TRACING);
     let db = TestDb::new(backend).await;
-    let mut config = Config::for_tests(&db.url, &[ORIGIN]);
-    tweak(&mut config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a free port");
     let address = format!("http://{}", listener.local_addr().unwrap());
+    let mut config = Config::for_tests(&db.url, &[ORIGIN]);
+    // E-mailed links and the moderators' same-origin checks use this.
+    config.public_url = Some(address.clone());
+    tweak(&mut config);
     let state = AppState::new(config).await.expect("the app starts");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(confab::serve(listener, state.clone(), async {
@@ -222,6 +224,26 @@ impl TestApp {
     /// Posts a comment as JSON, returning the raw response.
     pub async fn post_comment_raw(&self, body: &Value) -> Response {
         self.post_json("/api/v1/sites/demo/comments", body).await
+    }
+
+    pub async fn get_raw(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Posts a comment as the holder of `author_token`.
+    pub async fn post_comment_as(&self, author_token: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url("/api/v1/sites/demo/comments"))
+            .header("origin", ORIGIN)
+            .header("x-confab-author", author_token)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
     }
 
     /// Posts a comment that must be published.

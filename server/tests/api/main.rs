@@ -1,8 +1,14 @@
 //! The one integration test binary: a real server on port 0 and a fresh
 //! database per test, on SQLite and on PostgreSQL.
 
+mod admin_helpers;
 mod helpers;
+mod smtp;
 
+mod admin_auth;
+mod admin_queue;
+mod admin_scope;
+mod binary;
 mod cli;
 mod comments;
 mod concurrency;
@@ -11,8 +17,10 @@ mod edits;
 mod errors;
 mod events;
 mod health;
+mod mail;
 mod openapi;
 mod preview;
+mod spam_defence;
 mod store;
 mod thread;
 mod votes;

@@ -48,6 +48,7 @@ fn new(site_id: i64, page: &str, parent: Option<i64>) -> NewCommentRow {
         edit_token_hash: "h".into(),
         ip_hash: "ip".into(),
         voter_hash: "v".into(),
+        held_reason: None,
         now_ms: 1_000,
     }
 }

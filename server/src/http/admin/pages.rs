@@ -1,0 +1,268 @@
+//! The few server-rendered pages: the login form, the password setup page of
+//! `confab moderator add`, and the confirmation page behind an e-mailed
+//! link. A GET only ever shows a form; only its same-origin POST acts, with
+//! the signed or one-time token carried in the form.
+
+use axum::{
+    extract::{rejection::FormRejection, Query, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Form,
+};
+use confab_api::{admin::ModAction, CommentStatus};
+use serde::Deserialize;
+
+use super::check_same_origin;
+use crate::{
+    domain::{password, secrets, signed::LinkClaim},
+    moderation::{actions, mail::escape, Actor},
+    store::now_ms,
+    AppState, Error,
+};
+
+fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width\">\
+         <title>{t} · Confab</title><style>body{{font:16px system-ui;max-width:32rem;\
+         margin:3rem auto;padding:0 1rem}}input,button{{font:inherit;display:block;\
+         margin:.5rem 0}}blockquote{{white-space:pre-wrap;border-left:3px solid #ccc;\
+         padding-left:1rem}}</style></head><body><h1>{t}</h1>{body}</body></html>",
+        t = escape(title)
+    );
+    let mut response = (status, html).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    // Tokens ride in these pages' URLs: never cache them, never leak them
+    // in a Referer, never let another site frame the buttons.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
+             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    response
+}
+
+fn refused(status: StatusCode, message: &str) -> Response {
+    page(status, "Sorry", &format!("<p>{}</p>", escape(message)))
+}
+
+/// The login form; a script posts it as JSON to `/admin/api/login`.
+pub async fn login_page() -> Response {
+    page(
+        StatusCode::OK,
+        "Moderator login",
+        "<form id=\"f\"><label>E-mail<input name=\"email\" type=\"email\" required \
+         autocomplete=\"username\"></label><label>Password<input name=\"password\" \
+         type=\"password\" required autocomplete=\"current-password\"></label>\
+         <button>Log in</button><p id=\"m\" role=\"alert\"></p></form><script>\
+         const f=document.getElementById('f');f.onsubmit=async e=>{e.preventDefault();\
+         const next=new URLSearchParams(location.search).get('next')||undefined;\
+         const r=await fetch('/admin/api/login',{method:'POST',headers:{'Content-Type':\
+         'application/json'},body:JSON.stringify({email:f.email.value,password:\
+         f.password.value,next})});const j=await r.json();if(r.ok){location.assign(j.next)}\
+         else{document.getElementById('m').textContent=j.error.message}}</script>",
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+pub async fn setup_page(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
+    let token = q.token.unwrap_or_default();
+    match state
+        .store
+        .setup_token(&secrets::token_hash(&token), now_ms())
+        .await
+    {
+        Ok(Some(_)) => page(
+            StatusCode::OK,
+            "Choose a password",
+            &format!(
+                "<form method=\"post\" action=\"/admin/setup\">\
+                 <input type=\"hidden\" name=\"token\" value=\"{}\">\
+                 <label>New password (at least {} characters)<input name=\"password\" \
+                 type=\"password\" required autocomplete=\"new-password\"></label>\
+                 <button>Set password</button></form>",
+                escape(&token),
+                password::MIN_LEN
+            ),
+        ),
+        Ok(None) => refused(
+            StatusCode::NOT_FOUND,
+            "This link is unknown, used or expired.",
+        ),
+        Err(e) => Error::Internal(e).into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SetupForm {
+    token: String,
+    password: String,
+}
+
+pub async fn setup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<SetupForm>, FormRejection>,
+) -> Response {
+    if check_same_origin(&state, &headers).is_err() {
+        return refused(StatusCode::FORBIDDEN, "Cross-site requests are refused.");
+    }
+    let Ok(Form(form)) = form else {
+        return refused(StatusCode::BAD_REQUEST, "That form is incomplete.");
+    };
+    if let Err(m) = password::check_new(&form.password) {
+        return refused(StatusCode::UNPROCESSABLE_ENTITY, &m);
+    }
+    let result = async {
+        let hash = tokio::task::spawn_blocking(move || password::hash(&form.password))
+            .await
+            .map_err(anyhow::Error::from)??;
+        let store = &state.store;
+        match store
+            .take_setup_token(&secrets::token_hash(&form.token), now_ms())
+            .await?
+        {
+            Some(id) => store.set_password(id, &hash).await.map(|()| true),
+            None => Ok(false),
+        }
+    }
+    .await;
+    match result {
+        Ok(true) => page(
+            StatusCode::OK,
+            "Password set",
+            "<p>You can now <a href=\"/admin\">log in</a>.</p>",
+        ),
+        Ok(false) => refused(
+            StatusCode::NOT_FOUND,
+            "This link is unknown, used or expired.",
+        ),
+        Err(e) => Error::Internal(e).into_response(),
+    }
+}
+
+/// The claim of an e-mailed link, if it is genuine and current.
+fn claim(state: &AppState, token: &str) -> Option<(LinkClaim, ModAction)> {
+    let claim = LinkClaim::verify(token, &state.signing_key, now_ms())?;
+    let action = match claim.action.as_str() {
+        "approve" => ModAction::Approve,
+        "delete" => ModAction::Delete,
+        _ => return None,
+    };
+    Some((claim, action))
+}
+
+/// Shows what the link would do, and a button that does it. Changes nothing.
+pub async fn mail_page(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
+    let token = q.token.unwrap_or_default();
+    let Some((claim, action)) = claim(&state, &token) else {
+        return refused(
+            StatusCode::NOT_FOUND,
+            "This link is invalid or has expired.",
+        );
+    };
+    let comment = match state.store.admin_comment(claim.comment).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return refused(StatusCode::NOT_FOUND, "That comment is gone."),
+        Err(e) => return Error::Internal(e).into_response(),
+    };
+    let verb = if action == ModAction::Approve {
+        "Approve"
+    } else {
+        "Delete"
+    };
+    page(
+        StatusCode::OK,
+        &format!("{verb} this comment?"),
+        &format!(
+            "<p>On <b>{page}</b> by <b>{author}</b> (now {status}):</p><blockquote>{source}\
+             </blockquote><form method=\"post\" action=\"/admin/mail\">\
+             <input type=\"hidden\" name=\"token\" value=\"{token}\">\
+             <button>{verb}</button></form>",
+            page = escape(&comment.page),
+            author = escape(&comment.author),
+            status = comment.status().as_str(),
+            source = escape(&comment.source),
+            token = escape(&token),
+        ),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MailForm {
+    token: String,
+}
+
+/// The POST from the confirmation page: the signed token is its CSRF proof
+/// (only the e-mail's recipient has it), and the origin must be ours.
+pub async fn mail_action(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<MailForm>, FormRejection>,
+) -> Response {
+    if check_same_origin(&state, &headers).is_err() {
+        return refused(StatusCode::FORBIDDEN, "Cross-site requests are refused.");
+    }
+    let Some((claim, action)) = form.ok().and_then(|Form(f)| claim(&state, &f.token)) else {
+        return refused(
+            StatusCode::NOT_FOUND,
+            "This link is invalid or has expired.",
+        );
+    };
+    match act(&state, &claim, action).await {
+        Ok(Some(status)) => page(
+            StatusCode::OK,
+            "Done",
+            &format!(
+                "<p>The comment is now {}. <a href=\"/admin\">Open the dashboard</a>.</p>",
+                status.as_str()
+            ),
+        ),
+        Ok(None) => refused(
+            StatusCode::FORBIDDEN,
+            "You no longer moderate this comment's site.",
+        ),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Acts as the moderator the link was made for, if they still moderate the
+/// comment's site.
+async fn act(
+    state: &AppState,
+    claim: &LinkClaim,
+    action: ModAction,
+) -> crate::Result<Option<CommentStatus>> {
+    let Some(moderator) = state.store.moderator(claim.moderator).await? else {
+        return Ok(None);
+    };
+    let sites = state.store.moderator_site_ids(moderator.id).await?;
+    let Some(comment) = state.store.admin_comment(claim.comment).await? else {
+        return Ok(None);
+    };
+    if !sites.contains(&comment.site_id) {
+        return Ok(None);
+    }
+    if comment.status() == CommentStatus::Deleted {
+        return Ok(Some(CommentStatus::Deleted));
+    }
+    let actor = Actor {
+        id: moderator.id,
+        email: moderator.email,
+    };
+    let after = actions::apply(state, &actor, comment, action).await?;
+    Ok(Some(after.status()))
+}

@@ -1,0 +1,286 @@
+//! The `Accounts` implementation both backends share, in the manner of
+//! `sql.rs`: one SQL text, instantiated per backend by a macro.
+
+macro_rules! accounts_store {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::Accounts for $store {
+            async fn add_moderator(
+                &self,
+                email: &str,
+                password_hash: Option<&str>,
+                site_ids: &[i64],
+            ) -> anyhow::Result<$crate::store::Moderator> {
+                let mut tx = self.write.begin().await?;
+                let moderator: $crate::store::Moderator = sqlx::query_as(
+                    "INSERT INTO moderators (email, password_hash, created) VALUES ($1, $2, $3)
+                     ON CONFLICT (email) DO UPDATE
+                     SET password_hash = COALESCE(excluded.password_hash, moderators.password_hash)
+                     RETURNING id, email, password_hash",
+                )
+                .bind(email)
+                .bind(password_hash)
+                .bind($crate::store::now_ms())
+                .fetch_one(&mut *tx)
+                .await?;
+                for site in site_ids {
+                    sqlx::query(
+                        "INSERT INTO moderator_sites (moderator_id, site_id) VALUES ($1, $2)
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(moderator.id)
+                    .bind(site)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(moderator)
+            }
+
+            async fn moderator_by_email(
+                &self,
+                email: &str,
+            ) -> anyhow::Result<Option<$crate::store::Moderator>> {
+                Ok(sqlx::query_as(
+                    "SELECT id, email, password_hash FROM moderators WHERE email = $1",
+                )
+                .bind(email)
+                .fetch_optional(&self.read)
+                .await?)
+            }
+
+            async fn moderator(&self, id: i64) -> anyhow::Result<Option<$crate::store::Moderator>> {
+                Ok(
+                    sqlx::query_as("SELECT id, email, password_hash FROM moderators WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&self.read)
+                        .await?,
+                )
+            }
+
+            async fn moderators(
+                &self,
+            ) -> anyhow::Result<Vec<($crate::store::Moderator, Vec<String>)>> {
+                let all: Vec<$crate::store::Moderator> = sqlx::query_as(
+                    "SELECT id, email, password_hash FROM moderators ORDER BY email",
+                )
+                .fetch_all(&self.read)
+                .await?;
+                let mut out = Vec::with_capacity(all.len());
+                for m in all {
+                    let slugs: Vec<(String,)> = sqlx::query_as(
+                        "SELECT s.slug FROM moderator_sites ms JOIN sites s ON s.id = ms.site_id
+                         WHERE ms.moderator_id = $1 ORDER BY s.slug",
+                    )
+                    .bind(m.id)
+                    .fetch_all(&self.read)
+                    .await?;
+                    out.push((m, slugs.into_iter().map(|(s,)| s).collect()));
+                }
+                Ok(out)
+            }
+
+            async fn remove_moderator(&self, email: &str) -> anyhow::Result<bool> {
+                // Sessions, sites and setup tokens go by ON DELETE CASCADE.
+                let done = sqlx::query("DELETE FROM moderators WHERE email = $1")
+                    .bind(email)
+                    .execute(&self.write)
+                    .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn moderator_site_ids(&self, moderator_id: i64) -> anyhow::Result<Vec<i64>> {
+                let rows: Vec<(i64,)> = sqlx::query_as(
+                    "SELECT site_id FROM moderator_sites WHERE moderator_id = $1 ORDER BY site_id",
+                )
+                .bind(moderator_id)
+                .fetch_all(&self.read)
+                .await?;
+                Ok(rows.into_iter().map(|(id,)| id).collect())
+            }
+
+            async fn moderators_of_site(
+                &self,
+                site_id: i64,
+            ) -> anyhow::Result<Vec<$crate::store::Moderator>> {
+                Ok(sqlx::query_as(
+                    "SELECT m.id, m.email, m.password_hash FROM moderators m
+                     JOIN moderator_sites ms ON ms.moderator_id = m.id
+                     WHERE ms.site_id = $1 ORDER BY m.email",
+                )
+                .bind(site_id)
+                .fetch_all(&self.read)
+                .await?)
+            }
+
+            async fn set_password(&self, moderator_id: i64, hash: &str) -> anyhow::Result<()> {
+                let mut tx = self.write.begin().await?;
+                sqlx::query("UPDATE moderators SET password_hash = $2 WHERE id = $1")
+                    .bind(moderator_id)
+                    .bind(hash)
+                    .execute(&mut *tx)
+                    .await?;
+                // A new password is often a response to a leak: old sessions end.
+                sqlx::query("DELETE FROM sessions WHERE moderator_id = $1")
+                    .bind(moderator_id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn add_setup_token(
+                &self,
+                token_hash: &str,
+                moderator_id: i64,
+                expires: i64,
+            ) -> anyhow::Result<()> {
+                sqlx::query(
+                    "INSERT INTO setup_tokens (token_hash, moderator_id, expires) VALUES ($1, $2, $3)",
+                )
+                .bind(token_hash)
+                .bind(moderator_id)
+                .bind(expires)
+                .execute(&self.write)
+                .await?;
+                Ok(())
+            }
+
+            async fn setup_token(
+                &self,
+                token_hash: &str,
+                now_ms: i64,
+            ) -> anyhow::Result<Option<i64>> {
+                let row: Option<(i64,)> = sqlx::query_as(
+                    "SELECT moderator_id FROM setup_tokens WHERE token_hash = $1 AND expires > $2",
+                )
+                .bind(token_hash)
+                .bind(now_ms)
+                .fetch_optional(&self.read)
+                .await?;
+                Ok(row.map(|(id,)| id))
+            }
+
+            async fn take_setup_token(
+                &self,
+                token_hash: &str,
+                now_ms: i64,
+            ) -> anyhow::Result<Option<i64>> {
+                let row: Option<(i64, i64)> = sqlx::query_as(
+                    "DELETE FROM setup_tokens WHERE token_hash = $1 RETURNING moderator_id, expires",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.write)
+                .await?;
+                Ok(row.filter(|(_, expires)| *expires > now_ms).map(|(id, _)| id))
+            }
+
+            async fn add_session(
+                &self,
+                token_hash: &str,
+                moderator_id: i64,
+                csrf: &str,
+                now_ms: i64,
+            ) -> anyhow::Result<()> {
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, moderator_id, csrf, created, last_seen)
+                     VALUES ($1, $2, $3, $4, $4)",
+                )
+                .bind(token_hash)
+                .bind(moderator_id)
+                .bind(csrf)
+                .bind(now_ms)
+                .execute(&self.write)
+                .await?;
+                Ok(())
+            }
+
+            async fn session(
+                &self,
+                token_hash: &str,
+                idle_since: i64,
+            ) -> anyhow::Result<Option<$crate::store::SessionRow>> {
+                Ok(sqlx::query_as(
+                    "SELECT s.moderator_id, m.email, s.csrf, s.last_seen
+                     FROM sessions s JOIN moderators m ON m.id = s.moderator_id
+                     WHERE s.token_hash = $1 AND s.last_seen > $2",
+                )
+                .bind(token_hash)
+                .bind(idle_since)
+                .fetch_optional(&self.read)
+                .await?)
+            }
+
+            async fn touch_session(&self, token_hash: &str, now_ms: i64) -> anyhow::Result<()> {
+                sqlx::query("UPDATE sessions SET last_seen = $2 WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .bind(now_ms)
+                    .execute(&self.write)
+                    .await?;
+                Ok(())
+            }
+
+            async fn remove_session(&self, token_hash: &str) -> anyhow::Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .execute(&self.write)
+                    .await?;
+                Ok(())
+            }
+
+            async fn secret_or_insert(
+                &self,
+                name: &str,
+                fresh: &str,
+            ) -> anyhow::Result<(String, bool)> {
+                // Two instances starting at once race here: ON CONFLICT makes
+                // the first insert win and both read the winner.
+                let inserted = sqlx::query(
+                    "INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                )
+                .bind(name)
+                .bind(fresh)
+                .execute(&self.write)
+                .await?
+                .rows_affected()
+                    > 0;
+                let (value,): (String,) = sqlx::query_as("SELECT value FROM secrets WHERE name = $1")
+                    .bind(name)
+                    .fetch_one(&self.write)
+                    .await?;
+                Ok((value, inserted))
+            }
+
+            async fn daily_salt(&self, day: i64) -> anyhow::Result<String> {
+                let select = "SELECT salt FROM ip_salts WHERE day = $1";
+                let found: Option<(String,)> = sqlx::query_as(select)
+                    .bind(day)
+                    .fetch_optional(&self.read)
+                    .await?;
+                if let Some((salt,)) = found {
+                    return Ok(salt);
+                }
+                let mut tx = self.write.begin().await?;
+                sqlx::query(
+                    "INSERT INTO ip_salts (day, salt) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                )
+                .bind(day)
+                .bind($crate::domain::secrets::new_salt())
+                .execute(&mut *tx)
+                .await?;
+                // Yesterday's salt goes too: hashes older than a day are
+                // then unlinkable to anyone, including us.
+                sqlx::query("DELETE FROM ip_salts WHERE day < $1")
+                    .bind(day)
+                    .execute(&mut *tx)
+                    .await?;
+                let (salt,): (String,) =
+                    sqlx::query_as(select).bind(day).fetch_one(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(salt)
+            }
+        }
+    };
+}
+
+pub(super) use accounts_store;
