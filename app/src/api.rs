@@ -137,11 +137,11 @@ fn bearer(token: &str) -> String {
 }
 
 fn body(value: &impl Serialize) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+    crate::json::stringify(value)
 }
 
 fn json<T: DeserializeOwned>((_, text): (u16, String)) -> ApiResult<T> {
-    serde_json::from_str(&text).map_err(|_| ApiFailure::Network)
+    crate::json::parse(&text).ok_or(ApiFailure::Network)
 }
 
 /// Sends one request without cookies and returns the status and body of a
@@ -184,7 +184,7 @@ async fn send(
     if resp.ok() {
         return Ok((resp.status(), text));
     }
-    Err(serde_json::from_str::<ErrorBody>(&text)
+    Err(crate::json::parse::<ErrorBody>(&text)
         .map(|e| ApiFailure::Api(e.error.code))
         .unwrap_or(ApiFailure::Network))
 }

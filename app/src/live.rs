@@ -18,8 +18,8 @@ pub fn listen(c: Ctx, newest_first: impl Fn() -> bool + 'static) {
         let Some(data) = m.data().as_string() else {
             return;
         };
-        match serde_json::from_str(&data) {
-            Ok(Event::Created { comment }) => {
+        match crate::json::parse(&data) {
+            Some(Event::Created { comment }) => {
                 let author = comment.author.clone();
                 if c.insert(comment, newest_first()) {
                     let name = if author.is_empty() {
@@ -30,9 +30,9 @@ pub fn listen(c: Ctx, newest_first: impl Fn() -> bool + 'static) {
                     c.announce.set(c.t.new_comment.replace("{name}", &name));
                 }
             }
-            Ok(Event::Edited { comment }) => c.replace(comment),
-            Ok(Event::Deleted { id }) => c.delete(id),
-            Err(_) => {}
+            Some(Event::Edited { comment }) => c.replace(comment),
+            Some(Event::Deleted { id }) => c.delete(id),
+            None => {}
         }
     });
     for name in ["created", "edited", "deleted", "message"] {

@@ -10,6 +10,7 @@ mod composer;
 mod editor;
 mod embed;
 mod i18n;
+mod json;
 mod live;
 mod model;
 mod own;

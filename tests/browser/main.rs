@@ -7,3 +7,4 @@ mod harness;
 mod widget_a11y;
 mod widget_live;
 mod widget_story;
+mod widget_thread;

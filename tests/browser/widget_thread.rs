@@ -1,0 +1,94 @@
+//! Reading a thread: votes, sort order and permalinks.
+
+use serde_json::json;
+
+use crate::harness::{browser, spawn_site};
+
+const SCORE: &str = "const c = root.querySelector(args[0]);
+    return c && [c.querySelector('[data-testid=score]').textContent,
+                 c.querySelector('[data-testid=vote-up]').getAttribute('aria-pressed'),
+                 c.querySelector('[data-testid=vote-down]').getAttribute('aria-pressed')];";
+
+#[tokio::test]
+async fn votes_show_at_once_and_the_servers_count_survives_a_reload() {
+    let site = spawn_site().await;
+    let id = site.post_comment("Vote on me", None).await["id"]
+        .as_i64()
+        .unwrap();
+    let b = browser().await;
+    b.client.goto(&site.article).await.unwrap();
+    let at = format!("[data-testid=comment-{id}]");
+    let is = format!("return JSON.stringify(args[1]) === JSON.stringify((() => {{ {SCORE} }})())");
+
+    b.widget_click(&format!("{at} [data-testid=vote-up]")).await;
+    b.wait_widget(
+        "the up vote",
+        &is,
+        vec![json!(at), json!(["1", "true", "false"])],
+    )
+    .await;
+    b.widget_click(&format!("{at} [data-testid=vote-down]"))
+        .await;
+    b.wait_widget(
+        "the down vote",
+        &is,
+        vec![json!(at), json!(["-1", "false", "true"])],
+    )
+    .await;
+    // Let the server's answer land before reloading.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    b.client.refresh().await.unwrap();
+    b.wait_widget(
+        "the stored vote",
+        &is,
+        vec![json!(at), json!(["-1", "false", "true"])],
+    )
+    .await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn newest_first_reverses_the_thread_and_a_permalink_highlights_its_comment() {
+    let site = spawn_site().await;
+    let mut ids = vec![];
+    for body in ["one", "two", "three"] {
+        ids.push(site.post_comment(body, None).await["id"].as_i64().unwrap());
+    }
+    let b = browser().await;
+    b.client
+        .goto(&format!("{}#confab-{}", site.article, ids[1]))
+        .await
+        .unwrap();
+    let ids_js = "[...root.querySelectorAll('[data-testid=comments] > li')]
+                  .map(li => Number(li.dataset.id))";
+    let order = format!("return {ids_js};");
+    let hl = b
+        .wait_widget(
+            "the highlighted comment",
+            "return root.querySelector('.cf-hl')?.closest('li').dataset.id",
+            vec![],
+        )
+        .await;
+    assert_eq!(hl, json!(ids[1].to_string()));
+    assert_eq!(b.in_widget(&order, vec![]).await, json!(ids));
+
+    b.in_widget(
+        "const s = root.querySelector('[data-testid=sort]');
+         s.value = 'newest'; s.dispatchEvent(new Event('change')); return true;",
+        vec![],
+    )
+    .await;
+    let newest: Vec<i64> = ids.iter().rev().copied().collect();
+    b.wait_widget(
+        "newest first",
+        &format!("return {ids_js}.join() === args[0];"),
+        vec![json!(newest
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(","))],
+    )
+    .await;
+    b.close().await;
+}
