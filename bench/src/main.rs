@@ -141,6 +141,12 @@ fn write_rows(
         Ok(f) => f,
         Err(e) => return report.failed(&format!("Durable writes, {backend}"), &e),
     };
+    if let Some(e) = &f.first_error {
+        report.note(format!(
+            "{backend}: {} concurrent posts failed; the first: {e}",
+            f.failed
+        ));
+    }
     let (target, met) = if latency_target {
         ("p50 ≤ 1.5 ms", Some(f.seq_p50_ms <= 1.5))
     } else {
@@ -194,9 +200,10 @@ where
 
 const METHOD: &str = "\
 - Everything runs on 127.0.0.1: the release `confab` binary started with its own config \
-  file (the `demo` site, open moderation; Confab has no rate limiter to turn off), wrk, \
-  an nginx of our own and headless Chromium.
-- Figures are medians of 3 rounds unless marked; every ratio is taken between runs of the \
+  file (the `demo` site, open moderation, the per-IP and per-page post limits off, the \
+  spam checks on; every body ends in a serial number so none is refused as a duplicate), \
+  wrk, an nginx of our own and headless Chromium.
+- Figures are medians of the rounds; every ratio is taken between runs of the \
   same benchmark invocation. wrk runs `-t2 -c32 -d10s --latency` with no \
   `Accept-Encoding`; Confab and nginx alternate round by round.
 - nginx serves the exact bytes of Confab's thread response as a static file: the most \
@@ -207,6 +214,8 @@ const METHOD: &str = "\
   directly for every acknowledged id.
 - The scale database adds 1,000,000 comments (10,000 pages of 100) written by SQL \
   inside SQLite into the schema the server migrated, around the same 200-comment thread.
+- Medians of 3 rounds, 10 cold loads and 500 sequential posts apply to a full run; \
+  `--quick` runs one short round of each.
 - Widget sizes are the bytes the running server sends for each `Accept-Encoding`. The \
   paint time is `performance.now()` in the article page (from navigation start) once \
   the frame holding the first `[data-testid^=\"comment-\"]` in the shadow root has been \

@@ -225,14 +225,18 @@ fn paint_rows(report: &mut Report, p: &widget::Paint) {
             None,
         ),
     }
-    if let Some(ms) = p.heading_ms {
-        report.row(
-            "Thread heading (`data-testid=\"count\"`) painted, same loads",
-            format!("{ms:.0} ms"),
-            "",
-            None,
-        );
-    }
+    let ms = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0} ms"));
+    report.row(
+        "… of which: wasm received / heading (`count`) painted / thread JSON received",
+        format!(
+            "{} / {} / {}",
+            ms(p.wasm_ms),
+            ms(p.heading_ms),
+            ms(p.json_ms)
+        ),
+        "",
+        None,
+    );
 }
 
 fn count(comments: &[Comment]) -> usize {

@@ -58,14 +58,17 @@ impl Api {
     }
 }
 
-/// One generated comment for `page`.
-pub fn comment(rng: &mut Rng, page: &str, parent: Option<i64>) -> NewComment {
+/// One generated comment for `page`. `serial` ends the body as a signature
+/// so that no two bodies are equal: the server refuses the same text from
+/// the same IP on one page as a duplicate, and every poster here is
+/// 127.0.0.1.
+pub fn comment(rng: &mut Rng, page: &str, parent: Option<i64>, serial: u64) -> NewComment {
     NewComment {
         page: page.to_owned(),
         title: Some("Night buses return for good".into()),
         parent,
         author: Some(text::author(rng)),
-        body: text::comment(rng),
+        body: format!("{} (#{serial})", text::comment(rng)),
         ..NewComment::default()
     }
 }
@@ -90,7 +93,7 @@ pub async fn thread(api: &Api, page: &str) -> anyhow::Result<Vec<i64>> {
         }
     }
     let mut ids: Vec<i64> = Vec::with_capacity(TOTAL);
-    for is_top in top {
+    for (serial, is_top) in (0..).zip(top) {
         let parent = if is_top {
             None
         } else {
@@ -102,7 +105,7 @@ pub async fn thread(api: &Api, page: &str) -> anyhow::Result<Vec<i64>> {
             };
             Some(ids[ids.len() - back])
         };
-        ids.push(api.post(&comment(&mut rng, page, parent)).await?);
+        ids.push(api.post(&comment(&mut rng, page, parent, serial)).await?);
     }
     Ok(ids)
 }

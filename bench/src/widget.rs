@@ -93,6 +93,11 @@ const PROBE: &str = r#"<script>
         setTimeout(() => { window["__confab_" + name] = performance.now(); }, 0);
       }
     }
+    // Where the time went: when the wasm and the thread JSON had arrived.
+    for (const e of performance.getEntriesByType("resource")) {
+      if (e.name.endsWith(".wasm")) window.__confab_wasm = e.responseEnd;
+      if (e.name.includes("/thread?")) window.__confab_json ??= e.responseEnd;
+    }
     if (!seen.comment && performance.now() < 20000) requestAnimationFrame(check);
   };
   requestAnimationFrame(check);
@@ -116,10 +121,13 @@ pub fn serve_article(listener: TcpListener, confab_base: &str) {
 }
 
 /// Medians over cold loads, in ms from navigation start; `None` where the
-/// widget never showed that element.
+/// widget never showed that element (or the resource never arrived).
 pub struct Paint {
     pub first_comment_ms: Option<f64>,
     pub heading_ms: Option<f64>,
+    /// The wasm and the thread JSON fully received (Resource Timing).
+    pub wasm_ms: Option<f64>,
+    pub json_ms: Option<f64>,
     pub loads: usize,
 }
 
@@ -142,45 +150,47 @@ pub async fn paint(article_url: &str, loads: usize) -> anyhow::Result<Paint> {
 }
 
 async fn paint_loads(port: u16, article_url: &str, loads: usize) -> anyhow::Result<Paint> {
-    let (mut comments, mut headings) = (Vec::new(), Vec::new());
+    // Per load: first comment, heading, wasm, thread JSON.
+    let mut marks: [Vec<f64>; 4] = Default::default();
     for _ in 0..loads {
         let profile = tempfile::tempdir()?;
         let client = connect(port, profile.path()).await?;
         let one = load_once(&client, article_url).await;
         let _ = client.close().await;
-        let (comment, heading) = one?;
-        comments.extend(comment);
-        headings.extend(heading);
+        for (all, mark) in marks.iter_mut().zip(one?) {
+            all.extend(mark);
+        }
     }
     // A figure only if every load produced it: a partial median would lie.
-    let full = |v: Vec<f64>| (v.len() == loads).then(|| median(&v));
+    let [comments, headings, wasm, json] = marks.map(|v| (v.len() == loads).then(|| median(&v)));
     Ok(Paint {
-        first_comment_ms: full(comments),
-        heading_ms: full(headings),
+        first_comment_ms: comments,
+        heading_ms: headings,
+        wasm_ms: wasm,
+        json_ms: json,
         loads,
     })
 }
 
-async fn load_once(
-    client: &Client,
-    article_url: &str,
-) -> anyhow::Result<(Option<f64>, Option<f64>)> {
+/// One load's marks: first comment, heading, wasm, thread JSON.
+async fn load_once(client: &Client, article_url: &str) -> anyhow::Result<[Option<f64>; 4]> {
     client.goto(article_url).await?;
     // Poll from outside, about 20 s at most; the times come from the page.
     for _ in 0..300 {
         let v = client
             .execute(
-                "return [window.__confab_comment ?? null, window.__confab_count ?? null,
-                         performance.now()];",
+                "const w = window;
+                 return [w.__confab_comment ?? null, w.__confab_count ?? null,
+                         w.__confab_wasm ?? null, w.__confab_json ?? null, performance.now()];",
                 vec![],
             )
             .await?;
         let at = |i: usize| v.get(i).and_then(Value::as_f64);
-        let (comment, heading, now) = (at(0), at(1), at(2).unwrap_or(0.0));
+        let (comment, heading, now) = (at(0), at(1), at(4).unwrap_or(0.0));
         // Done at the first comment; without one, 3 s after the heading
         // (the widget renders no comments yet), or at 20 s.
         if comment.is_some() || heading.is_some_and(|h| now > h + 3000.0) || now > 20_000.0 {
-            return Ok((comment, heading));
+            return Ok([comment, heading, at(2), at(3)]);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -26,8 +26,8 @@ pub async fn sequential(api: &Api, posts: usize, round: u64) -> anyhow::Result<S
     let mut rng = Rng::new(1000 + round);
     let mut ms = Vec::with_capacity(posts);
     let mut ids = Vec::with_capacity(posts);
-    for _ in 0..posts {
-        let new = seed::comment(&mut rng, "/bench/sequential", None);
+    for i in 0..posts as u64 {
+        let new = seed::comment(&mut rng, "/bench/sequential", None, round << 32 | i);
         let t = Instant::now();
         ids.push(api.post(&new).await?);
         ms.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -47,6 +47,7 @@ pub struct Concurrent {
     pub ids: Vec<i64>,
     /// Posts that got an error instead of an acknowledgement.
     pub failed: u64,
+    pub first_error: Option<String>,
 }
 
 pub async fn concurrent(
@@ -64,30 +65,39 @@ pub async fn concurrent(
             let mut rng = Rng::new(round * 1000 + p as u64 + 1);
             // Eight pages, so posters share some pages but not all.
             let page = format!("/bench/concurrent-{}", p % 8);
-            let (mut ids, mut failed) = (Vec::new(), 0u64);
+            let (mut ids, mut failed, mut first_error) = (Vec::new(), 0u64, None);
             // Bounded in count too: no poster can spin on instant errors.
-            for _ in 0..1_000_000 {
+            for i in 0..1_000_000u64 {
                 if Instant::now() >= deadline {
                     break;
                 }
-                match api.post(&seed::comment(&mut rng, &page, None)).await {
+                let serial = (round << 40) | ((p as u64) << 32) | i;
+                match api
+                    .post(&seed::comment(&mut rng, &page, None, serial))
+                    .await
+                {
                     Ok(id) => ids.push(id),
-                    Err(_) => failed += 1,
+                    Err(e) => {
+                        failed += 1;
+                        first_error.get_or_insert_with(|| format!("{e:#}"));
+                    }
                 }
             }
-            (ids, failed)
+            (ids, failed, first_error)
         }));
     }
-    let (mut ids, mut failed) = (Vec::new(), 0);
+    let (mut ids, mut failed, mut first_error) = (Vec::new(), 0, None);
     for t in tasks {
-        let (i, f) = t.await?;
+        let (i, f, e) = t.await?;
         ids.extend(i);
         failed += f;
+        first_error = first_error.or(e);
     }
     Ok(Concurrent {
         per_sec: ids.len() as f64 / start.elapsed().as_secs_f64(),
         ids,
         failed,
+        first_error,
     })
 }
 
@@ -115,6 +125,7 @@ pub struct WriteFigures {
     pub per_sec: f64,
     pub acked: usize,
     pub failed: u64,
+    pub first_error: Option<String>,
     pub missing: usize,
 }
 
@@ -125,7 +136,7 @@ pub async fn run(plan: &crate::Plan, database_url: &str) -> anyhow::Result<Write
     let server = crate::proc::Server::start(&plan.bin, &plan.dir, database_url, &[]).await?;
     let api = Api::new(&server.base)?;
     let (mut p50, mut p99, mut rate) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut acked, mut failed) = (Vec::new(), 0);
+    let (mut acked, mut failed, mut first_error) = (Vec::new(), 0, None);
     let result: anyhow::Result<()> = async {
         for round in 0..plan.rounds {
             let s = sequential(&api, plan.seq_posts, round).await?;
@@ -136,6 +147,9 @@ pub async fn run(plan: &crate::Plan, database_url: &str) -> anyhow::Result<Write
             rate.push(c.per_sec);
             acked.extend(c.ids);
             failed += c.failed;
+            if first_error.is_none() {
+                first_error = c.first_error;
+            }
         }
         Ok(())
     }
@@ -148,6 +162,7 @@ pub async fn run(plan: &crate::Plan, database_url: &str) -> anyhow::Result<Write
         per_sec: median(&rate),
         acked: acked.len(),
         failed,
+        first_error,
         missing: missing(database_url, &acked).await?,
     })
 }
