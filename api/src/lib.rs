@@ -228,6 +228,31 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, so that a client can read a name back without serde.
+    pub const ALL: [ErrorCode; 17] = [
+        Self::BadRequest,
+        Self::InvalidJson,
+        Self::UnsupportedMediaType,
+        Self::PayloadTooLarge,
+        Self::Validation,
+        Self::SiteNotFound,
+        Self::NotFound,
+        Self::ParentNotFound,
+        Self::PageLocked,
+        Self::OriginNotAllowed,
+        Self::Unauthorized,
+        Self::Forbidden,
+        Self::EditWindowClosed,
+        Self::Conflict,
+        Self::RateLimited,
+        Self::Unavailable,
+        Self::Internal,
+    ];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::BadRequest => "bad_request",
@@ -281,6 +306,16 @@ mod tests {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }
+    }
+
+    #[test]
+    fn every_error_code_reads_back_from_its_name() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+        assert_eq!(ErrorCode::parse("nope"), None);
     }
 
     #[test]

@@ -5,11 +5,12 @@
 //! cost several kilobytes of the size budget.
 
 use confab_api::{
-    Comment, CreatedComment, EditComment, ErrorBody, ErrorCode, NewComment, Preview,
-    PreviewRequest, Sort, Thread, VoteRequest, VoteResult,
+    Comment, CreatedComment, EditComment, ErrorCode, NewComment, Preview, PreviewRequest, Sort,
+    Thread, VoteRequest, VoteResult,
 };
-use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
+
+use crate::json::{self, FromJs};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestCredentials, RequestInit, Response};
 
@@ -62,7 +63,7 @@ impl Client {
         if let Some(c) = cursor {
             url = format!("{url}&cursor={}", enc(c));
         }
-        json(send("GET", &url, None, None).await?)
+        decode(send("GET", &url, None, None).await?)
     }
 
     /// Posts a comment. The flag is true when the server held it for
@@ -70,15 +71,21 @@ impl Client {
     pub async fn post(&self, new: &NewComment) -> ApiResult<(bool, CreatedComment)> {
         let me = crate::storage::author();
         let url = self.site_url("comments");
-        let resp = send("POST", &url, Some(body(new)), Some((AUTHOR, &me))).await?;
+        let resp = send(
+            "POST",
+            &url,
+            Some(json::new_comment(new)),
+            Some((AUTHOR, &me)),
+        )
+        .await?;
         let held = resp.0 == 202;
-        Ok((held, json(resp)?))
+        Ok((held, decode(resp)?))
     }
 
     pub async fn edit(&self, id: i64, token: &str, text: String) -> ApiResult<Comment> {
-        let req = body(&EditComment { body: text });
+        let req = json::edit(&EditComment { body: text });
         let auth = bearer(token);
-        json(
+        decode(
             send(
                 "PATCH",
                 &self.comment_url(id, ""),
@@ -106,17 +113,17 @@ impl Client {
     pub async fn vote(&self, id: i64, value: i8) -> ApiResult<VoteResult> {
         let url = self.comment_url(id, "/vote");
         let me = crate::storage::author();
-        let req = Some(body(&VoteRequest { value }));
-        json(send("POST", &url, req, Some((AUTHOR, &me))).await?)
+        let req = Some(json::vote(&VoteRequest { value }));
+        decode(send("POST", &url, req, Some((AUTHOR, &me))).await?)
     }
 
     pub async fn preview(&self, text: String) -> ApiResult<Preview> {
         let url = format!("{}api/v1/preview", self.base);
-        json(
+        decode(
             send(
                 "POST",
                 &url,
-                Some(body(&PreviewRequest { body: text })),
+                Some(json::preview(&PreviewRequest { body: text })),
                 None,
             )
             .await?,
@@ -136,12 +143,8 @@ fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
 
-fn body(value: &impl Serialize) -> String {
-    crate::json::stringify(value)
-}
-
-fn json<T: DeserializeOwned>((_, text): (u16, String)) -> ApiResult<T> {
-    crate::json::parse(&text).ok_or(ApiFailure::Network)
+fn decode<T: FromJs>((_, text): (u16, String)) -> ApiResult<T> {
+    json::parse(&text).ok_or(ApiFailure::Network)
 }
 
 /// Sends one request without cookies and returns the status and body of a
@@ -184,7 +187,7 @@ async fn send(
     if resp.ok() {
         return Ok((resp.status(), text));
     }
-    Err(crate::json::parse::<ErrorBody>(&text)
-        .map(|e| ApiFailure::Api(e.error.code))
+    Err(json::parse::<ErrorCode>(&text)
+        .map(ApiFailure::Api)
         .unwrap_or(ApiFailure::Network))
 }

@@ -74,7 +74,7 @@ pub fn set_own(id: i64, own: Option<&Own>) {
 /// author from here until they are published.
 pub fn pending(key: &str) -> Vec<Comment> {
     get(&format!("pending:{key}"))
-        .and_then(|s| crate::json::parse(&s))
+        .map(|s| crate::json::comments(&s))
         .unwrap_or_default()
 }
 
@@ -82,7 +82,7 @@ pub fn set_pending(key: &str, list: &[Comment]) {
     let raw = if list.is_empty() {
         String::new()
     } else {
-        crate::json::stringify(&list)
+        crate::json::comments_text(list)
     };
     set(&format!("pending:{key}"), &raw);
 }
