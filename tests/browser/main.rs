@@ -6,5 +6,6 @@ mod embed;
 mod harness;
 mod widget_a11y;
 mod widget_live;
+mod widget_placeholders;
 mod widget_story;
 mod widget_thread;
