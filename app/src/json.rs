@@ -10,7 +10,7 @@ use confab_api::{
     PreviewRequest, Thread, VoteRequest, VoteResult,
 };
 use js_sys::{Array, Object, Reflect, JSON};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// A parsed JSON object.
 pub struct Obj(JsValue);
@@ -33,12 +33,13 @@ impl Obj {
     }
 }
 
-/// The readable items of a JSON array (nothing, if it is not one).
+/// The readable items of a JSON array (nothing, if it is not one: a bare
+/// `Array.from(undefined)` would throw straight through the wasm).
 fn items<T: FromJs>(v: &JsValue) -> Vec<T> {
-    Array::from(v)
-        .iter()
-        .filter_map(|v| T::from_js(&Obj(v)))
-        .collect()
+    let Some(a) = v.dyn_ref::<Array>() else {
+        return vec![];
+    };
+    a.iter().filter_map(|v| T::from_js(&Obj(v))).collect()
 }
 
 pub trait FromJs: Sized {
