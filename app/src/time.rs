@@ -52,7 +52,14 @@ pub fn Time(
 ) -> impl IntoView {
     let lang = crate::model::ctx().t.lang;
     let ms = Date::parse(&iso);
-    view! { <time datetime=iso title=absolute(lang, ms)>{relative(lang, ms)}</time> }
+    // Intl throws on an invalid time, and a throw inside the wasm would
+    // stop the whole widget: show such a time as it came.
+    let (title, text) = if ms.is_nan() {
+        (iso.clone(), iso.clone())
+    } else {
+        (absolute(lang, ms), relative(lang, ms))
+    };
+    view! { <time datetime=iso title=title>{text}</time> }
 }
 
 #[cfg(test)]
