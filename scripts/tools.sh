@@ -60,8 +60,12 @@ confab_tools() {
   export TRUNK_SKIP_VERSION_CHECK=true
 }
 
-# Builds the widget into dist/, where the server's build script embeds it.
+# Builds the widget into dist/ and the moderation dashboard into dist/admin/,
+# where the server's build script embeds them. The widget goes first, in case
+# Trunk clears its dist folder, which holds the dashboard's.
 confab_build_widget() {
   confab_log "building the widget (trunk build --release)"
   (cd "$(confab_root)" && trunk build --release --config Trunk.toml)
+  confab_log "building the moderation dashboard (trunk build --release)"
+  (cd "$(confab_root)" && trunk build --release --config Trunk.admin.toml)
 }

@@ -18,6 +18,18 @@ const WIDGET: &[(&str, &str, &str, &str)] = &[
     ("widget.css", "widget", "css", "text/css; charset=utf-8"),
 ];
 
+/// The moderation dashboard, in dist/admin/, in the same shape.
+const DASHBOARD: &[(&str, &str, &str, &str)] = &[
+    (
+        "dashboard.js",
+        "dashboard",
+        "js",
+        "text/javascript; charset=utf-8",
+    ),
+    ("dashboard_bg.wasm", "dashboard", "wasm", "application/wasm"),
+    ("admin.css", "admin", "css", "text/css; charset=utf-8"),
+];
+
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
@@ -76,9 +88,42 @@ fn main() {
         let mime = "text/javascript; charset=utf-8";
         emit(&out, &mut table, public, mime, false, text.as_bytes());
     }
+    let dashboard = embed_dashboard(&out, &mut table, &dist.join("admin"));
     table.push(']');
     fs::write(out.join("assets.rs"), table).unwrap();
+    fs::write(out.join("dashboard.rs"), dashboard).unwrap();
     fs::write(out.join("widget_built.rs"), built.to_string()).unwrap();
+}
+
+/// Embeds the dashboard and a boot module that starts it, so the `/admin`
+/// page needs no inline script. Returns the `Option<(boot, css)>` paths the
+/// page links, or `None` when the dashboard was not built.
+fn embed_dashboard(out: &std::path::Path, table: &mut String, dir: &std::path::Path) -> String {
+    let mut paths = Vec::new();
+    for (file, stem, ext, mime) in DASHBOARD {
+        let path = dir.join(file);
+        println!("cargo:rerun-if-changed={}", path.display());
+        let Ok(bytes) = fs::read(&path) else {
+            println!(
+                "cargo:warning=dashboard not found in {}: /admin serves the plain login page",
+                dir.display()
+            );
+            return "None".into();
+        };
+        let hash = hex::encode(&Sha256::digest(&bytes)[..8]);
+        let public = format!("/assets/{stem}-{hash}.{ext}");
+        emit(out, table, &public, mime, true, &bytes);
+        paths.push(public);
+    }
+    let boot = format!(
+        "import init from \"{}\";\ninit({{ module_or_path: \"{}\" }});\n",
+        paths[0], paths[1]
+    );
+    let hash = hex::encode(&Sha256::digest(boot.as_bytes())[..8]);
+    let public = format!("/assets/admin-boot-{hash}.js");
+    let mime = "text/javascript; charset=utf-8";
+    emit(out, table, &public, mime, true, boot.as_bytes());
+    format!("Some(({public:?}, {:?}))", paths[2])
 }
 
 /// Writes the raw, brotli and gzip variants and a table row that includes them.

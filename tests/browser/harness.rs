@@ -13,10 +13,17 @@ pub struct Site {
     pub confab: String,
     /// The article page, on a different port and so a different origin.
     pub article: String,
+    /// The running server's state, for set-up through the store.
+    pub state: confab::AppState,
     _db: tempfile::TempDir,
 }
 
 pub async fn spawn_site() -> Site {
+    spawn_site_with(|_| {}).await
+}
+
+/// Like [`spawn_site`], with the test's changes to the configuration.
+pub async fn spawn_site_with(configure: impl FnOnce(&mut confab::Config)) -> Site {
     let article_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let article_origin = format!("http://{}", article_listener.local_addr().unwrap());
     let confab_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -27,11 +34,14 @@ pub async fn spawn_site() -> Site {
         "sqlite://{}?mode=rwc",
         db.path().join("confab.db").display()
     );
-    let config = confab::Config::for_tests(&url, &[article_origin.as_str()]);
+    let mut config = confab::Config::for_tests(&url, &[article_origin.as_str()]);
+    // The address e-mailed links point at.
+    config.public_url = Some(confab.trim_end_matches('/').to_owned());
+    configure(&mut config);
     let state = confab::AppState::new(config).await.expect("server starts");
     tokio::spawn(confab::serve(
         confab_listener,
-        state,
+        state.clone(),
         std::future::pending(),
     ));
 
@@ -45,6 +55,7 @@ pub async fn spawn_site() -> Site {
     Site {
         confab,
         article: format!("{article_origin}/news/night-buses-return"),
+        state,
         _db: db,
     }
 }

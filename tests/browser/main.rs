@@ -4,6 +4,10 @@
 mod assets;
 mod embed;
 mod harness;
+mod moderation;
+// The integration tests' SMTP sink: test crates cannot import each other.
+#[path = "../../server/tests/api/smtp.rs"]
+mod smtp;
 mod widget_a11y;
 mod widget_live;
 mod widget_placeholders;

@@ -31,6 +31,9 @@ pub static ASSETS: &[Asset] = include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 /// Whether the binary was built with the widget inside.
 pub const WIDGET_BUILT: bool = include!(concat!(env!("OUT_DIR"), "/widget_built.rs"));
 
+/// The moderation dashboard's boot module and stylesheet, when it was built.
+pub const DASHBOARD: Option<(&str, &str)> = include!(concat!(env!("OUT_DIR"), "/dashboard.rs"));
+
 static BY_PATH: LazyLock<HashMap<&'static str, &'static Asset>> =
     LazyLock::new(|| ASSETS.iter().map(|a| (a.path, a)).collect());
 

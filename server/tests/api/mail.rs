@@ -85,7 +85,7 @@ on_both_backends! {
 
         let page = app.client.get(&approve).send().await.unwrap();
         assert_eq!(page.status(), 200);
-        assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+        assert_eq!(page.headers()["referrer-policy"], "same-origin");
         let html = page.text().await.unwrap();
         assert!(html.contains("<form method=\"post\" action=\"/admin/mail\">"));
         assert!(html.contains("please approve me"));

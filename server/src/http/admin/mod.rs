@@ -46,7 +46,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/sites/{site}/audit", get(sites::audit));
     Router::new()
-        .route("/admin", get(pages::login_page))
+        .route("/admin", get(pages::dashboard_page))
         .route("/admin/setup", get(pages::setup_page).post(pages::setup))
         .route(
             "/admin/mail",

@@ -1,6 +1,7 @@
-//! The few server-rendered pages: the login form, the password setup page of
-//! `confab moderator add`, and the confirmation page behind an e-mailed
-//! link. A GET only ever shows a form; only its same-origin POST acts, with
+//! The `/admin` page, which loads the dashboard (or, in a binary built
+//! without it, shows a plain login form), and the few server-rendered pages:
+//! the password setup page of `confab moderator add` and the confirmation
+//! page behind an e-mailed link. A GET only ever shows a form; only its same-origin POST acts, with
 //! the signed or one-time token carried in the form.
 
 use axum::{
@@ -30,23 +31,30 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
          padding-left:1rem}}</style></head><body><h1>{t}</h1>{body}</body></html>",
         t = escape(title)
     );
-    let mut response = (status, html).into_response();
+    secure(
+        (status, html).into_response(),
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
+         connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    )
+}
+
+/// The headers every `/admin` page carries, with its content policy.
+fn secure(mut response: Response, csp: &'static str) -> Response {
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     // Tokens ride in these pages' URLs: never cache them, never leak them
-    // in a Referer, never let another site frame the buttons.
+    // in a Referer to another site, never let another site frame the
+    // buttons. Not `no-referrer`: with it browsers send `Origin: null` on
+    // the forms' POSTs, which the same-origin check rightly refuses.
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
-             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
+        HeaderValue::from_static(csp),
     );
     response
 }
@@ -55,8 +63,31 @@ fn refused(status: StatusCode, message: &str) -> Response {
     page(status, "Sorry", &format!("<p>{}</p>", escape(message)))
 }
 
+/// The dashboard when the binary carries it (it shows its own login), else
+/// the plain login form.
+pub async fn dashboard_page() -> Response {
+    let Some((boot, css)) = crate::http::assets::DASHBOARD else {
+        return login_page();
+    };
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width\">\
+         <title>Moderation · Confab</title><link rel=\"stylesheet\" href=\"{css}\">\
+         <script type=\"module\" src=\"{boot}\"></script></head>\
+         <body><noscript>The dashboard needs JavaScript.</noscript></body></html>"
+    );
+    // Only our own files run; the wasm needs 'wasm-unsafe-eval' to compile.
+    // Comment HTML is sanitised when written, and this policy backs that up.
+    secure(
+        (StatusCode::OK, html).into_response(),
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'none'",
+    )
+}
+
 /// The login form; a script posts it as JSON to `/admin/api/login`.
-pub async fn login_page() -> Response {
+fn login_page() -> Response {
     page(
         StatusCode::OK,
         "Moderator login",

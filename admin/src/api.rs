@@ -1,0 +1,176 @@
+//! The dashboard's only HTTP client: same-origin JSON calls to `/admin/api`
+//! with the session cookie, and the CSRF token on every state change.
+
+use std::cell::RefCell;
+
+use confab_api::{admin::*, ErrorBody};
+use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCredentials, RequestInit, Response};
+
+/// Why a call failed, as the moderator should read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// 0 when there was no answer at all.
+    pub status: u16,
+    pub message: String,
+}
+
+pub type ApiResult<T> = Result<T, Failure>;
+
+thread_local! {
+    /// The session's CSRF token, from the login or `GET session`. It lives
+    /// only in memory: the cookie alone must never be enough to act.
+    static CSRF: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+pub fn set_csrf(token: &str) {
+    CSRF.with(|c| *c.borrow_mut() = token.to_owned());
+}
+
+const BASE: &str = "/admin/api";
+
+pub async fn session() -> ApiResult<Session> {
+    let s: Session = get("/session").await?;
+    set_csrf(&s.csrf_token);
+    Ok(s)
+}
+
+pub async fn login(login: &Login) -> ApiResult<Session> {
+    let s: Session = send("POST", "/login", Some(login)).await?;
+    set_csrf(&s.csrf_token);
+    Ok(s)
+}
+
+pub async fn logout() -> ApiResult<()> {
+    send_raw("POST", "/logout", Some("{}".into()))
+        .await
+        .map(drop)
+}
+
+pub async fn queue() -> ApiResult<Queue> {
+    get("/queue").await
+}
+
+/// Searches with `query`, a ready `key=value&...` string.
+pub async fn search(query: &str) -> ApiResult<CommentList> {
+    get(&format!("/comments?{query}")).await
+}
+
+pub async fn act(id: i64, action: ModAction) -> ApiResult<AdminComment> {
+    let path = format!("/comments/{id}/{}", action.as_str());
+    send("POST", &path, Some(&serde_json::json!({}))).await
+}
+
+pub async fn bulk(ids: Vec<i64>, action: ModAction) -> ApiResult<CommentList> {
+    send("POST", "/comments/bulk", Some(&BulkAction { ids, action })).await
+}
+
+pub async fn edit(id: i64, body: String) -> ApiResult<AdminComment> {
+    send(
+        "PATCH",
+        &format!("/comments/{id}"),
+        Some(&AdminEdit { body }),
+    )
+    .await
+}
+
+pub async fn lock(site: i64, page: String, locked: bool) -> ApiResult<PageInfo> {
+    let path = format!("/sites/{site}/pages/lock");
+    send("POST", &path, Some(&PageLock { page, locked })).await
+}
+
+pub async fn bans(site: i64) -> ApiResult<Vec<Ban>> {
+    get(&format!("/sites/{site}/bans")).await
+}
+
+pub async fn ban(site: i64, ban: NewBan) -> ApiResult<Ban> {
+    send("POST", &format!("/sites/{site}/bans"), Some(&ban)).await
+}
+
+pub async fn unban(site: i64, id: i64) -> ApiResult<()> {
+    let path = format!("/sites/{site}/bans/{id}");
+    send_raw("DELETE", &path, None).await.map(drop)
+}
+
+pub async fn settings(site: i64) -> ApiResult<SiteSettings> {
+    get(&format!("/sites/{site}/settings")).await
+}
+
+pub async fn save_settings(site: i64, s: SiteSettings) -> ApiResult<SiteSettings> {
+    send("PUT", &format!("/sites/{site}/settings"), Some(&s)).await
+}
+
+pub async fn audit(site: i64) -> ApiResult<AuditLog> {
+    get(&format!("/sites/{site}/audit")).await
+}
+
+pub fn enc(s: &str) -> String {
+    js_sys::encode_uri_component(s).into()
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    decode(send_raw("GET", path, None).await?)
+}
+
+async fn send<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<&impl Serialize>,
+) -> ApiResult<T> {
+    let body = body.map(|b| serde_json::to_string(b).unwrap_or_default());
+    decode(send_raw(method, path, body).await?)
+}
+
+fn decode<T: DeserializeOwned>(text: String) -> ApiResult<T> {
+    serde_json::from_str(&text).map_err(|_| Failure {
+        status: 0,
+        message: "The server sent an answer this dashboard does not understand.".into(),
+    })
+}
+
+/// Sends one request and returns the body of a 2xx answer; anything else
+/// becomes the server's error message.
+async fn send_raw(method: &str, path: &str, body: Option<String>) -> ApiResult<String> {
+    let offline = || Failure {
+        status: 0,
+        message: "The server did not answer. Check the connection and try again.".into(),
+    };
+    let headers = js_sys::Object::new();
+    let set = |k: &str, v: &str| {
+        let _ = js_sys::Reflect::set(&headers, &k.into(), &v.into());
+    };
+    if method != "GET" {
+        set("X-CSRF-Token", &CSRF.with(|c| c.borrow().clone()));
+    }
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    if let Some(b) = body {
+        set("Content-Type", "application/json");
+        init.set_body(&JsValue::from_str(&b));
+    }
+    init.set_headers(&headers);
+    let window = web_sys::window().ok_or_else(offline)?;
+    let url = format!("{BASE}{path}");
+    let resp: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+        .await
+        .and_then(|r| r.dyn_into())
+        .map_err(|_| offline())?;
+    let text = match resp.text() {
+        Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+        Err(_) => None,
+    }
+    .unwrap_or_default();
+    if resp.ok() {
+        return Ok(text);
+    }
+    let message = serde_json::from_str::<ErrorBody>(&text)
+        .map(|e| e.error.message)
+        .unwrap_or_else(|_| format!("The server answered {}.", resp.status()));
+    Err(Failure {
+        status: resp.status(),
+        message,
+    })
+}

@@ -1,0 +1,18 @@
+//! The moderation dashboard's entry point. The server's `/admin` page loads
+//! this module through a small boot script, which initialises the wasm; then
+//! `main` mounts the app into the page body.
+
+mod api;
+mod app;
+mod audit;
+mod bans;
+mod login;
+mod notice;
+mod queue;
+mod row;
+mod search;
+mod settings;
+
+fn main() {
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,146 @@
+//! The queue: held and spam-flagged comments across the moderator's sites,
+//! newest first, with bulk selection and keyboard shortcuts (j/k move,
+//! a approve, s spam, d delete, x select).
+
+use std::collections::HashSet;
+
+use confab_api::admin::{AdminComment, ModAction, QueueItem};
+use leptos::{ev, prelude::*};
+use wasm_bindgen::JsCast;
+
+use crate::{
+    api,
+    notice::{call, notify},
+    row::{act, undecided, CommentRow},
+};
+
+#[component]
+pub fn Queue() -> impl IntoView {
+    let items = RwSignal::new(Vec::<QueueItem>::new());
+    let loaded = RwSignal::new(false);
+    let cursor = RwSignal::new(0usize);
+    let selected = RwSignal::new(HashSet::<i64>::new());
+
+    let load = move || {
+        call(api::queue(), move |q| {
+            items.set(q.items);
+            loaded.set(true);
+        })
+    };
+    load();
+
+    // A changed comment replaces its old self; a decided one leaves.
+    let done = Callback::new(move |c: AdminComment| {
+        items.update(|v| {
+            if let Some(i) = v.iter().position(|i| i.comment.id == c.id) {
+                if undecided(&c) {
+                    v[i].comment = c;
+                } else {
+                    v.remove(i);
+                    selected.update(|s| {
+                        s.remove(&c.id);
+                    });
+                }
+            }
+        });
+        cursor.update(|k| *k = (*k).min(items.with_untracked(|v| v.len().saturating_sub(1))));
+    });
+    let focused_id = move || items.with(|v| v.get(cursor.get()).map(|i| i.comment.id));
+    let toggle = move |id: i64| {
+        selected.update(|s| {
+            if !s.remove(&id) {
+                s.insert(id);
+            }
+        })
+    };
+    let bulk = move |action: ModAction| {
+        let ids: Vec<i64> = selected.get_untracked().into_iter().collect();
+        if ids.is_empty() {
+            return notify("Select comments first (x, or the check boxes).");
+        }
+        call(api::bulk(ids, action), move |list| {
+            let n = list.comments.len();
+            list.comments.into_iter().for_each(|c| done.run(c));
+            notify(format!("{n} comments: {}", action.as_str()));
+        });
+    };
+
+    let keys = window_event_listener(ev::keydown, move |e| {
+        if e.ctrl_key() || e.meta_key() || e.alt_key() || typing(&e) {
+            return;
+        }
+        let len = items.with_untracked(Vec::len);
+        let id = items.with_untracked(|v| v.get(cursor.get_untracked()).map(|i| i.comment.id));
+        match (e.key().as_str(), id) {
+            ("j", _) if len > 0 => cursor.update(|k| *k = (*k + 1).min(len - 1)),
+            ("k", _) => cursor.update(|k| *k = k.saturating_sub(1)),
+            ("a", Some(id)) => act(id, ModAction::Approve, done),
+            ("s", Some(id)) => act(id, ModAction::Spam, done),
+            ("d", Some(id)) => act(id, ModAction::Delete, done),
+            ("x", Some(id)) => toggle(id),
+            _ => return,
+        }
+        e.prevent_default();
+        focus_row(focused_id_untracked(items, cursor));
+    });
+    on_cleanup(move || keys.remove());
+
+    view! {
+        <section data-testid="queue" aria-labelledby="queue-h">
+            <h2 id="queue-h">"Queue"</h2>
+            <p class="hint">"Keys: j/k move, a approve, s spam, d delete, x select."</p>
+            <div class="toolbar" role="group" aria-label="Bulk actions">
+                <span data-testid="selected-count">{move || selected.with(HashSet::len)} " selected"</span>
+                <button type="button" data-testid="bulk-approve" on:click=move |_| bulk(ModAction::Approve)>"Approve selected"</button>
+                <button type="button" data-testid="bulk-spam" on:click=move |_| bulk(ModAction::Spam)>"Spam selected"</button>
+                <button type="button" data-testid="bulk-delete" on:click=move |_| bulk(ModAction::Delete)>"Delete selected"</button>
+                <button type="button" on:click=move |_| load()>"Reload"</button>
+            </div>
+            <Show when=move || loaded.get() && items.with(Vec::is_empty)>
+                <p data-testid="queue-empty">"Nothing waits for you."</p>
+            </Show>
+            <For each=move || items.get()
+                key=|i| (i.comment.id, i.comment.status.as_str(), i.comment.pinned, i.comment.source.clone())
+                let:item>
+                {
+                    let id = item.comment.id;
+                    view! {
+                        <CommentRow comment=item.comment.clone() context=item
+                            focused=Signal::derive(move || focused_id() == Some(id))
+                            selected=Signal::derive(move || selected.with(|s| s.contains(&id)))
+                            on_select=Callback::new(move |()| toggle(id)) on_done=done />
+                    }
+                }
+            </For>
+        </section>
+    }
+}
+
+fn focused_id_untracked(items: RwSignal<Vec<QueueItem>>, cursor: RwSignal<usize>) -> Option<i64> {
+    items.with_untracked(|v| v.get(cursor.get_untracked()).map(|i| i.comment.id))
+}
+
+/// Shortcuts must not fire while the moderator types in a field.
+fn typing(e: &web_sys::KeyboardEvent) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| match el.tag_name().as_str() {
+            "TEXTAREA" | "SELECT" => true,
+            // A focused check box still lets x, j and k work.
+            "INPUT" => el.get_attribute("type").as_deref() != Some("checkbox"),
+            _ => el.has_attribute("contenteditable"),
+        })
+}
+
+/// Moves the browser's focus to the row, so screen readers follow j/k.
+fn focus_row(id: Option<i64>) {
+    let Some(id) = id else { return };
+    let el = document()
+        .query_selector(&format!("[data-testid=row-{id}]"))
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
+    }
+}

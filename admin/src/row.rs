@@ -1,0 +1,167 @@
+//! One comment as a moderator sees it: who wrote it, where, why it was held,
+//! its text, and the actions. In the queue it also shows the page, the
+//! comment it answers and the author's other comments.
+
+use confab_api::{
+    admin::{AdminComment, ModAction, QueueItem},
+    CommentStatus,
+};
+use leptos::prelude::*;
+
+use crate::{
+    api,
+    notice::{call, notify},
+};
+
+/// Applies `action` to comment `id` and hands the result to `done`. Both
+/// the buttons and the keyboard shortcuts go through here.
+pub fn act(id: i64, action: ModAction, done: Callback<AdminComment>) {
+    call(api::act(id, action), move |c| {
+        done.run(c);
+        notify(format!("Comment {id}: {}", past(action)));
+    });
+}
+
+fn past(action: ModAction) -> &'static str {
+    match action {
+        ModAction::Approve => "approved",
+        ModAction::Spam => "marked as spam",
+        ModAction::Delete => "deleted",
+        ModAction::Pin => "pinned",
+        ModAction::Unpin => "unpinned",
+    }
+}
+
+/// Whether a comment still waits for a decision, so stays in the queue.
+pub fn undecided(c: &AdminComment) -> bool {
+    matches!(c.status, CommentStatus::Pending | CommentStatus::Spam)
+}
+
+#[component]
+pub fn CommentRow(
+    /// The comment as it is now.
+    comment: AdminComment,
+    /// Page, parent and the author's other comments (queue only).
+    #[prop(optional)]
+    context: Option<QueueItem>,
+    /// The row the keyboard shortcuts act on.
+    #[prop(into)]
+    focused: Signal<bool>,
+    #[prop(into)] selected: Signal<bool>,
+    on_select: Callback<()>,
+    /// Called with the comment after any change.
+    on_done: Callback<AdminComment>,
+) -> impl IntoView {
+    let id = comment.id;
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(comment.source.clone());
+    let button = move |action: ModAction, label: &'static str| {
+        view! {
+            <button type="button" data-testid=format!("{}-{id}", action.as_str())
+                on:click=move |_| act(id, action, on_done)>{label}</button>
+        }
+    };
+    let save = move |_| {
+        let body = draft.get_untracked();
+        call(api::edit(id, body), move |c| {
+            editing.set(false);
+            on_done.run(c);
+            notify(format!("Comment {id}: saved"));
+        });
+    };
+    let pin = if comment.pinned {
+        button(ModAction::Unpin, "Unpin")
+    } else {
+        button(ModAction::Pin, "Pin")
+    };
+    let status = comment.status.as_str();
+    let html = comment.html.clone();
+    let context = context.map(|item| view! { <Context item /> });
+    view! {
+        <article class="row" data-testid=format!("row-{id}") tabindex="-1"
+            class:focused=move || focused.get() aria-current=move || focused.get().then_some("true")>
+            <header class="row-head">
+                <label class="select">
+                    <input type="checkbox" data-testid=format!("select-{id}")
+                        prop:checked=move || selected.get() on:change=move |_| on_select.run(()) />
+                    <span class="sr-only">"Select comment " {id}</span>
+                </label>
+                <b>{comment.author.clone()}</b>
+                <span class="muted">{comment.email.clone().unwrap_or_default()}</span>
+                <span class=format!("badge {status}") data-testid=format!("status-{id}")>{status}</span>
+                {comment.pinned.then(|| view! { <span class="badge pinned">"pinned"</span> })}
+                <span class="muted">{comment.site.clone()} " · " {comment.page.clone()} " · " {comment.created.clone()}</span>
+            </header>
+            {comment.held_reason.clone().map(|r| view! { <p class="reason">"Held: " {r}</p> })}
+            {context}
+            <Show when=move || editing.get() fallback=move || view! {
+                <div class="body" inner_html=html.clone()></div>
+            }>
+                <label class="edit">"Edit comment " {id}
+                    <textarea rows="5" prop:value=move || draft.get()
+                        on:input=move |e| draft.set(event_target_value(&e))></textarea>
+                </label>
+            </Show>
+            <div class="actions">
+                {button(ModAction::Approve, "Approve")}
+                {button(ModAction::Spam, "Spam")}
+                {button(ModAction::Delete, "Delete")}
+                {pin}
+                <Show when=move || editing.get() fallback=move || view! {
+                    <button type="button" data-testid=format!("edit-{id}")
+                        on:click=move |_| editing.set(true)>"Edit"</button>
+                }>
+                    <button type="button" on:click=save>"Save"</button>
+                    <button type="button" on:click=move |_| editing.set(false)>"Cancel"</button>
+                </Show>
+            </div>
+        </article>
+    }
+}
+
+/// The page (with its lock), the parent comment and the author's others.
+#[component]
+fn Context(item: QueueItem) -> impl IntoView {
+    let locked = RwSignal::new(item.page.locked);
+    let (site, key) = (item.comment.site_id, item.page.key.clone());
+    let toggle = move |_| {
+        let (key, want) = (key.clone(), !locked.get_untracked());
+        call(api::lock(site, key.clone(), want), move |p| {
+            locked.set(p.locked);
+            let state = if p.locked { "locked" } else { "unlocked" };
+            notify(format!("Page {key} {state}"));
+        });
+    };
+    let title = item
+        .page
+        .title
+        .clone()
+        .unwrap_or_else(|| item.page.key.clone());
+    let page = match item.page.url.clone() {
+        Some(url) => view! { <a href=url target="_blank" rel="noopener">{title}</a> }.into_any(),
+        None => view! { <span>{title}</span> }.into_any(),
+    };
+    let id = item.comment.id;
+    view! {
+        <div class="context">
+            <p>"Page: " {page} " "
+                <button type="button" class="small" data-testid=format!("lock-{id}") on:click=toggle>
+                    {move || if locked.get() { "Unlock page" } else { "Lock page" }}
+                </button>
+            </p>
+            {item.parent.map(|p| view! {
+                <blockquote class="parent"><span class="muted">"In reply to " {p.author} ":"</span>
+                    <div inner_html=p.html></div></blockquote>
+            })}
+            {(!item.others.is_empty()).then(|| view! {
+                <details><summary>"Other comments by this author (" {item.others.len()} ")"</summary>
+                    <ul class="others">
+                        {item.others.into_iter().map(|o| view! {
+                            <li><span class="badge">{o.status.as_str()}</span> " " {o.page} ": " {o.source}</li>
+                        }).collect_view()}
+                    </ul>
+                </details>
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,179 @@
+//! Moderation in a real browser: the e-mailed approve link, and the
+//! dashboard's login, queue and keyboard shortcuts.
+
+use std::time::Duration;
+
+use confab::config::{Smtp, SmtpTls};
+use confab_api::CommentStatus;
+use serde_json::{json, Value};
+
+use crate::harness::{browser, spawn_site_with, Browser, Site};
+use crate::smtp::{decode_qp, SmtpSink};
+
+const MODERATOR: &str = "mod@example.org";
+const PASSWORD: &str = "correct horse battery";
+
+/// The demo site holding every comment for moderation, mailing through `smtp`.
+async fn held_site(smtp: Option<u16>) -> Site {
+    let site = spawn_site_with(|c| {
+        c.sites[0].moderation = confab::store::Moderation::All;
+        c.smtp = smtp.map(|port| Smtp {
+            host: "127.0.0.1".into(),
+            port,
+            username: None,
+            password: None,
+            from: "Confab <confab@example.org>".into(),
+            tls: SmtpTls::None,
+        });
+    })
+    .await;
+    let store = &site.state.store;
+    let demo = store.site("demo").await.unwrap().expect("demo site").id;
+    let hash = confab::domain::password::hash(PASSWORD).unwrap();
+    store
+        .add_moderator(MODERATOR, Some(&hash), &[demo])
+        .await
+        .unwrap();
+    site
+}
+
+/// Polls `script` in the page (not the widget) until it returns something
+/// truthy, for up to 15 s.
+async fn wait_page(b: &Browser, what: &str, script: &str, args: Vec<Value>) -> Value {
+    for _ in 0..150 {
+        let v = b.js(script, args.clone()).await;
+        if !matches!(v, Value::Null | Value::Bool(false)) {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let html = b.js("return document.body.innerHTML", vec![]).await;
+    panic!("waited 15 s for {what}; the page holds: {html}");
+}
+
+async fn click(b: &Browser, selector: &str) {
+    let el = b
+        .client
+        .wait()
+        .for_element(fantoccini::Locator::Css(selector));
+    el.await.expect(selector).click().await.unwrap();
+}
+
+async fn status_of(site: &Site, id: i64) -> CommentStatus {
+    let c = site.state.store.admin_comment(id).await.unwrap();
+    c.expect("comment").status()
+}
+
+#[tokio::test]
+async fn an_e_mailed_approve_link_asks_first_then_publishes_into_the_open_widget() {
+    let mut sink = SmtpSink::start().await;
+    let site = held_site(Some(sink.port)).await;
+    let reader = browser().await;
+    reader.client.goto(&site.article).await.unwrap();
+    reader.wait_shadow_text("empty").await;
+    // Another reader posts; the open widget must not show it while held.
+    site.post_comment("Please hold me", None).await;
+
+    let mail = sink.next().await;
+    assert_eq!(mail.recipients, [MODERATOR]);
+    let data = decode_qp(&mail.data);
+    let at = data.find("Approve: ").expect("an approve link");
+    let link = data[at..].split_whitespace().nth(1).unwrap().to_owned();
+    assert!(
+        link.starts_with(&format!("{}admin/mail?token=", site.confab)),
+        "{link}"
+    );
+    assert!(
+        reader.shadow_text("empty").await.is_some(),
+        "held, so not shown"
+    );
+
+    let moderator = browser().await;
+    moderator.client.goto(&link).await.unwrap();
+    let title = moderator.js("return document.querySelector('h1').textContent", vec![]);
+    assert_eq!(title.await, json!("Approve this comment?"));
+    let quoted = moderator.js(
+        "return document.querySelector('blockquote').textContent",
+        vec![],
+    );
+    assert_eq!(quoted.await, json!("Please hold me"));
+    click(&moderator, "form button").await;
+    let done = wait_page(
+        &moderator,
+        "the confirmation",
+        "const h = document.querySelector('h1'); return h && h.textContent === 'Done' && document.body.textContent",
+        vec![],
+    )
+    .await;
+    assert!(done.as_str().unwrap().contains("now approved"), "{done}");
+
+    let text = reader
+        .wait_widget(
+            "the approved comment, live",
+            "return root.querySelector('.cf-item .cf-body')?.textContent",
+            vec![],
+        )
+        .await;
+    assert_eq!(text, json!("Please hold me"));
+    reader.close().await;
+    moderator.close().await;
+}
+
+#[tokio::test]
+async fn a_moderator_logs_in_and_approves_the_held_comment_with_the_a_key() {
+    let site = held_site(None).await;
+    let held = site.post_comment("Waiting for a moderator", None).await;
+    let id = held["id"].as_i64().unwrap();
+    assert_eq!(status_of(&site, id).await, CommentStatus::Pending);
+
+    let b = browser().await;
+    b.client
+        .goto(&format!("{}admin", site.confab))
+        .await
+        .unwrap();
+    let email = b
+        .client
+        .wait()
+        .for_element(fantoccini::Locator::Css("[data-testid=login-email]"));
+    email.await.unwrap().send_keys(MODERATOR).await.unwrap();
+    let password = b
+        .client
+        .find(fantoccini::Locator::Css("[data-testid=login-password]"));
+    password.await.unwrap().send_keys(PASSWORD).await.unwrap();
+    click(&b, "[data-testid=login-submit]").await;
+
+    let row = format!("[data-testid=row-{id}]");
+    let body = wait_page(
+        &b,
+        "the held comment in the queue",
+        "return document.querySelector(arguments[0] + ' .body')?.textContent",
+        vec![json!(row)],
+    )
+    .await;
+    assert_eq!(body, json!("Waiting for a moderator"));
+    let focused = b.js(
+        "return document.querySelector(arguments[0]).getAttribute('aria-current')",
+        vec![json!(row)],
+    );
+    assert_eq!(
+        focused.await,
+        json!("true"),
+        "the newest item has the keyboard"
+    );
+
+    b.press(&[], "a").await;
+    wait_page(
+        &b,
+        "the approved comment to leave the queue",
+        "return !document.querySelector(arguments[0]) && document.querySelector('[data-testid=queue-empty]')",
+        vec![json!(row)],
+    )
+    .await;
+    assert_eq!(status_of(&site, id).await, CommentStatus::Approved);
+    let notice = b.js(
+        "return document.querySelector('[data-testid=notice]').textContent",
+        vec![],
+    );
+    assert_eq!(notice.await, json!(format!("Comment {id}: approved")));
+    b.close().await;
+}
