@@ -42,7 +42,7 @@ async fn held_site(smtp: Option<u16>) -> Site {
 async fn wait_page(b: &Browser, what: &str, script: &str, args: Vec<Value>) -> Value {
     for _ in 0..150 {
         let v = b.js(script, args.clone()).await;
-        if !matches!(v, Value::Null | Value::Bool(false)) {
+        if !matches!(v, Value::Null | Value::Bool(false)) && v != json!("") {
             return v;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -57,6 +57,32 @@ async fn click(b: &Browser, selector: &str) {
         .wait()
         .for_element(fantoccini::Locator::Css(selector));
     el.await.expect(selector).click().await.unwrap();
+}
+
+/// Opens the dashboard and logs in through its form.
+async fn log_in(b: &Browser, site: &Site) {
+    b.client
+        .goto(&format!("{}admin", site.confab))
+        .await
+        .unwrap();
+    let css = fantoccini::Locator::Css;
+    let email = b
+        .client
+        .wait()
+        .for_element(css("[data-testid=login-email]"));
+    email.await.unwrap().send_keys(MODERATOR).await.unwrap();
+    let password = b.client.find(css("[data-testid=login-password]"));
+    password.await.unwrap().send_keys(PASSWORD).await.unwrap();
+    click(b, "[data-testid=login-submit]").await;
+}
+
+/// Types `text` into the element matched by `selector`, once it exists.
+async fn type_into(b: &Browser, selector: &str, text: &str) {
+    let el = b
+        .client
+        .wait()
+        .for_element(fantoccini::Locator::Css(selector));
+    el.await.expect(selector).send_keys(text).await.unwrap();
 }
 
 async fn status_of(site: &Site, id: i64) -> CommentStatus {
@@ -127,20 +153,7 @@ async fn a_moderator_logs_in_and_approves_the_held_comment_with_the_a_key() {
     assert_eq!(status_of(&site, id).await, CommentStatus::Pending);
 
     let b = browser().await;
-    b.client
-        .goto(&format!("{}admin", site.confab))
-        .await
-        .unwrap();
-    let email = b
-        .client
-        .wait()
-        .for_element(fantoccini::Locator::Css("[data-testid=login-email]"));
-    email.await.unwrap().send_keys(MODERATOR).await.unwrap();
-    let password = b
-        .client
-        .find(fantoccini::Locator::Css("[data-testid=login-password]"));
-    password.await.unwrap().send_keys(PASSWORD).await.unwrap();
-    click(&b, "[data-testid=login-submit]").await;
+    log_in(&b, &site).await;
 
     let row = format!("[data-testid=row-{id}]");
     let body = wait_page(
@@ -175,5 +188,63 @@ async fn a_moderator_logs_in_and_approves_the_held_comment_with_the_a_key() {
         vec![],
     );
     assert_eq!(notice.await, json!(format!("Comment {id}: approved")));
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_moderator_bulk_marks_spam_with_x_then_searches_bans_and_reads_the_audit_log() {
+    let site = held_site(None).await;
+    let first = site.post_comment("Buy cheap watches", None).await["id"].clone();
+    let second = site.post_comment("Cheap watches again", None).await["id"].clone();
+    let b = browser().await;
+    log_in(&b, &site).await;
+    let both = "return document.querySelectorAll('[data-testid^=row-]').length === 2";
+    wait_page(&b, "both held comments", both, vec![]).await;
+
+    // Newest first: select it, move down, select the other.
+    b.press(&[], "xjx").await;
+    let count = "return document.querySelector('[data-testid=selected-count]').textContent";
+    assert_eq!(b.js(count, vec![]).await, json!("2 selected"));
+    click(&b, "[data-testid=bulk-spam]").await;
+    for id in [&first, &second] {
+        let status = format!("[data-testid=status-{id}]");
+        let spam = "return document.querySelector(arguments[0])?.textContent === 'spam'";
+        wait_page(&b, "the spam badge", spam, vec![json!(status)]).await;
+        let id = id.as_i64().unwrap();
+        assert_eq!(status_of(&site, id).await, CommentStatus::Spam);
+    }
+
+    click(&b, "[data-testid=tab-search]").await;
+    type_into(&b, "[data-testid=search-q]", "again").await;
+    click(&b, "[data-testid=search-go]").await;
+    let found =
+        "const rows = document.querySelectorAll('[data-testid=search] [data-testid^=row-]');
+                 return rows.length === 1 && rows[0].dataset.testid";
+    let found = wait_page(&b, "one search result", found, vec![]).await;
+    assert_eq!(found, json!(format!("row-{second}")));
+
+    click(&b, "[data-testid=tab-bans]").await;
+    type_into(&b, "[data-testid=ban-value]", "spammer@example.org").await;
+    click(&b, "[data-testid=ban-add]").await;
+    let listed = "return [...document.querySelectorAll('tr[data-testid^=ban-]')]
+                  .map(r => r.textContent).join()";
+    let listed = wait_page(&b, "the new ban", listed, vec![]).await;
+    assert!(
+        listed.as_str().unwrap().contains("spammer@example.org"),
+        "{listed}"
+    );
+    click(&b, "tr[data-testid^=ban-] button").await;
+    let gone = "return !document.querySelector('tr[data-testid^=ban-]')";
+    wait_page(&b, "the ban to be removed", gone, vec![]).await;
+
+    click(&b, "[data-testid=tab-audit]").await;
+    let log = "return [...document.querySelectorAll('tr[data-testid^=audit-]')]
+               .map(r => r.textContent).join('|')";
+    let log = wait_page(&b, "the audit log", log, vec![]).await;
+    let log = log.as_str().unwrap();
+    for id in [&first, &second] {
+        assert!(log.contains(&format!("comment:{id}")), "{log}");
+    }
+    assert!(log.contains(MODERATOR), "{log}");
     b.close().await;
 }
