@@ -60,9 +60,9 @@ confab_tools() {
   export TRUNK_SKIP_VERSION_CHECK=true
 }
 
-# Builds the widget into dist/ and the moderation dashboard into dist/admin/,
-# where the server's build script embeds them. The widget goes first, in case
-# Trunk clears its dist folder, which holds the dashboard's.
+# Builds the widget into dist/ and the moderation dashboard into dist-admin/,
+# where the server's build script embeds them. Each Trunk build empties its
+# own dist folder, so the two folders are siblings, not nested.
 confab_build_widget() {
   confab_log "building the widget (trunk build --release)"
   (cd "$(confab_root)" && trunk build --release --config Trunk.toml)

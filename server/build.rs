@@ -1,4 +1,5 @@
-//! Embeds the widget into the binary. Trunk writes the widget to `dist/`; this
+//! Embeds the widget and the moderation dashboard into the binary. Trunk
+//! writes the widget to `dist/` and the dashboard to `dist-admin/`; this
 //! script content-hashes each file, precompresses it with brotli and gzip, and
 //! fills `/embed.js` with the hashed names, so one binary serves everything.
 
@@ -18,7 +19,7 @@ const WIDGET: &[(&str, &str, &str, &str)] = &[
     ("widget.css", "widget", "css", "text/css; charset=utf-8"),
 ];
 
-/// The moderation dashboard, in dist/admin/, in the same shape.
+/// The moderation dashboard, in dist-admin/, in the same shape.
 const DASHBOARD: &[(&str, &str, &str, &str)] = &[
     (
         "dashboard.js",
@@ -88,7 +89,12 @@ fn main() {
         let mime = "text/javascript; charset=utf-8";
         emit(&out, &mut table, public, mime, false, text.as_bytes());
     }
-    let dashboard = embed_dashboard(&out, &mut table, &dist.join("admin"));
+    let admin_dist = env::var("CONFAB_ADMIN_DIST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| manifest_dir.join("../dist-admin"));
+    println!("cargo:rerun-if-env-changed=CONFAB_ADMIN_DIST_DIR");
+    println!("cargo:rerun-if-changed={}", admin_dist.display());
+    let dashboard = embed_dashboard(&out, &mut table, &admin_dist);
     table.push(']');
     fs::write(out.join("assets.rs"), table).unwrap();
     fs::write(out.join("dashboard.rs"), dashboard).unwrap();
