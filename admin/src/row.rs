@@ -111,7 +111,7 @@ pub fn CommentRow(
                     <button type="button" data-testid=format!("edit-{id}")
                         on:click=move |_| editing.set(true)>"Edit"</button>
                 }>
-                    <button type="button" on:click=save>"Save"</button>
+                    <button type="button" data-testid=format!("save-{id}") on:click=save>"Save"</button>
                     <button type="button" on:click=move |_| editing.set(false)>"Cancel"</button>
                 </Show>
             </div>

@@ -248,3 +248,69 @@ async fn a_moderator_bulk_marks_spam_with_x_then_searches_bans_and_reads_the_aud
     assert!(log.contains(MODERATOR), "{log}");
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_moderator_edits_pins_and_locks_from_the_queue_and_saves_suspect_words() {
+    let site = held_site(None).await;
+    let id = site.post_comment("Teh typo", None).await["id"]
+        .as_i64()
+        .unwrap();
+    let b = browser().await;
+    log_in(&b, &site).await;
+
+    click(&b, &format!("[data-testid=edit-{id}]")).await;
+    let area = format!("[data-testid=row-{id}] textarea");
+    let el = b.client.wait().for_element(fantoccini::Locator::Css(&area));
+    let el = el.await.unwrap();
+    el.clear().await.unwrap();
+    el.send_keys("The typo, fixed").await.unwrap();
+    click(&b, &format!("[data-testid=save-{id}]")).await;
+    let body = "return document.querySelector(arguments[0])?.textContent";
+    let body = wait_page(
+        &b,
+        "the edited text",
+        body,
+        vec![json!(format!("[data-testid=row-{id}] .body"))],
+    );
+    assert_eq!(body.await, json!("The typo, fixed"));
+
+    click(&b, &format!("[data-testid=pin-{id}]")).await;
+    let unpin = "return !!document.querySelector(arguments[0])";
+    wait_page(
+        &b,
+        "the unpin button",
+        unpin,
+        vec![json!(format!("[data-testid=unpin-{id}]"))],
+    )
+    .await;
+    let stored = site.state.store.admin_comment(id).await.unwrap().unwrap();
+    assert!(stored.pinned);
+
+    let lock = format!("[data-testid=lock-{id}]");
+    click(&b, &lock).await;
+    let unlocked = "return document.querySelector(arguments[0]).textContent === 'Unlock page'";
+    wait_page(&b, "the page to be locked", unlocked, vec![json!(lock)]).await;
+    let demo = site.state.store.site("demo").await.unwrap().unwrap().id;
+    let page = site
+        .state
+        .store
+        .page(demo, "/news/night-buses-return")
+        .await;
+    assert!(page.unwrap().expect("the page").locked);
+
+    click(&b, "[data-testid=tab-words]").await;
+    type_into(&b, "[data-testid=suspect-words]", "casino").await;
+    click(&b, "[data-testid=settings-save]").await;
+    let saved =
+        "return document.querySelector('[data-testid=notice]').textContent === 'Settings saved'";
+    wait_page(&b, "the saved notice", saved, vec![]).await;
+    // Away and back: the form reloads what the server stored.
+    click(&b, "[data-testid=tab-audit]").await;
+    click(&b, "[data-testid=tab-words]").await;
+    let words = "return document.querySelector('[data-testid=suspect-words]')?.value";
+    assert_eq!(
+        wait_page(&b, "the stored words", words, vec![]).await,
+        json!("casino")
+    );
+    b.close().await;
+}
