@@ -1,5 +1,8 @@
 //! The dashboard's only HTTP client: same-origin JSON calls to `/admin/api`
 //! with the session cookie, and the CSRF token on every state change.
+//!
+//! JSON goes through the browser's own `JSON` object and serde-wasm-bindgen,
+//! as the widget once did: the wasm then carries no JSON parser or printer.
 
 use std::cell::RefCell;
 
@@ -60,7 +63,7 @@ pub async fn search(query: &str) -> ApiResult<CommentList> {
 
 pub async fn act(id: i64, action: ModAction) -> ApiResult<AdminComment> {
     let path = format!("/comments/{id}/{}", action.as_str());
-    send("POST", &path, Some(&serde_json::json!({}))).await
+    send_raw("POST", &path, Some("{}".into())).await.and_then(decode)
 }
 
 pub async fn bulk(ids: Vec<i64>, action: ModAction) -> ApiResult<CommentList> {
@@ -119,12 +122,22 @@ async fn send<T: DeserializeOwned>(
     path: &str,
     body: Option<&impl Serialize>,
 ) -> ApiResult<T> {
-    let body = body.map(|b| serde_json::to_string(b).unwrap_or_default());
+    let body = body.map(|b| {
+        serde_wasm_bindgen::to_value(b)
+            .ok()
+            .and_then(|v| js_sys::JSON::stringify(&v).ok())
+            .map(String::from)
+            .unwrap_or_default()
+    });
     decode(send_raw(method, path, body).await?)
 }
 
+fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
+    serde_wasm_bindgen::from_value(js_sys::JSON::parse(text).ok()?).ok()
+}
+
 fn decode<T: DeserializeOwned>(text: String) -> ApiResult<T> {
-    serde_json::from_str(&text).map_err(|_| Failure {
+    parse(&text).ok_or_else(|| Failure {
         status: 0,
         message: "The server sent an answer this dashboard does not understand.".into(),
     })
@@ -166,9 +179,9 @@ async fn send_raw(method: &str, path: &str, body: Option<String>) -> ApiResult<S
     if resp.ok() {
         return Ok(text);
     }
-    let message = serde_json::from_str::<ErrorBody>(&text)
+    let message = parse::<ErrorBody>(&text)
         .map(|e| e.error.message)
-        .unwrap_or_else(|_| format!("The server answered {}.", resp.status()));
+        .unwrap_or_else(|| format!("The server answered {}.", resp.status()));
     Err(Failure {
         status: resp.status(),
         message,
