@@ -63,7 +63,9 @@ pub async fn search(query: &str) -> ApiResult<CommentList> {
 
 pub async fn act(id: i64, action: ModAction) -> ApiResult<AdminComment> {
     let path = format!("/comments/{id}/{}", action.as_str());
-    send_raw("POST", &path, Some("{}".into())).await.and_then(decode)
+    send_raw("POST", &path, Some("{}".into()))
+        .await
+        .and_then(decode)
 }
 
 pub async fn bulk(ids: Vec<i64>, action: ModAction) -> ApiResult<CommentList> {
