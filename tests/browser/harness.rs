@@ -46,10 +46,16 @@ pub async fn spawn_site_with(configure: impl FnOnce(&mut confab::Config)) -> Sit
     ));
 
     let page = confab::demo::article_html(&format!("{confab}embed.js"));
-    let app = axum::Router::new().route(
-        "/news/night-buses-return",
-        axum::routing::get(move || async move { axum::response::Html(page) }),
-    );
+    let listing = listing_html(&confab);
+    let app = axum::Router::new()
+        .route(
+            "/news/night-buses-return",
+            axum::routing::get(move || async move { axum::response::Html(page) }),
+        )
+        .route(
+            "/news/",
+            axum::routing::get(move || async move { axum::response::Html(listing) }),
+        );
     tokio::spawn(async move { axum::serve(article_listener, app).await });
 
     Site {
@@ -58,6 +64,22 @@ pub async fn spawn_site_with(configure: impl FnOnce(&mut confab::Config)) -> Sit
         state,
         _db: db,
     }
+}
+
+/// A listing page as a site would write one: a count per article, filled
+/// by `count.js` without loading the widget.
+fn listing_html(confab: &str) -> String {
+    format!(
+        r#"<!DOCTYPE html><html lang="en"><head><title>News</title></head><body>
+<ul>
+<li><a href="/news/night-buses-return">Night buses return</a>
+  <span data-confab-count="/news/night-buses-return" data-one="{{n}} comment" data-many="{{n}} comments">…</span></li>
+<li><a href="/news/quiet-week">A quiet week</a>
+  <span data-confab-count="/news/quiet-week">…</span></li>
+</ul>
+<script src="{confab}count.js" data-site="demo" async></script>
+</body></html>"#
+    )
 }
 
 /// A headless Chromium with its own profile, closed when dropped.

@@ -2,6 +2,7 @@
 //! another, both on port 0, and headless Chromium loads the article.
 
 mod assets;
+mod counts;
 mod embed;
 mod harness;
 mod moderation;
