@@ -30,10 +30,8 @@ pub async fn spawn_site_with(configure: impl FnOnce(&mut confab::Config)) -> Sit
     let confab = format!("http://{}/", confab_listener.local_addr().unwrap());
 
     let db = tempfile::tempdir().unwrap();
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        db.path().join("confab.db").display()
-    );
+    // A plain file URL, as a site owner writes it: the server creates it.
+    let url = format!("sqlite://{}", db.path().join("confab.db").display());
     let mut config = confab::Config::for_tests(&url, &[article_origin.as_str()]);
     // The address e-mailed links point at.
     config.public_url = Some(confab.trim_end_matches('/').to_owned());

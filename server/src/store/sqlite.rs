@@ -18,6 +18,9 @@ pub struct SqliteStore {
 impl SqliteStore {
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         let options = SqliteConnectOptions::from_str(url)?
+            // Zero set-up: `sqlite://confab.db` makes the file on first start,
+            // with or without `?mode=rwc`.
+            .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // FULL syncs the WAL on every commit: an acknowledged comment
             // survives a power cut, not just a crash.

@@ -32,7 +32,9 @@ async fn the_binary_copied_alone_into_an_empty_folder_serves_the_article_the_loa
         .port();
     let _server = Running(
         std::process::Command::new(&bin)
+            // As `scripts/run` starts it: a plain SQLite URL, no `?mode=rwc`.
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["--database-url", "sqlite://confab.db"])
             .current_dir(dir.path())
             .env_remove("CONFAB_DATABASE_URL")
             .env_remove("CONFAB_CONFIG")
