@@ -4,6 +4,7 @@
 
 use std::{
     collections::VecDeque,
+    sync::{Mutex, PoisonError},
     time::{Duration, Instant},
 };
 
@@ -12,6 +13,9 @@ use dashmap::DashMap;
 pub struct RateLimiter {
     window: Duration,
     hits: DashMap<String, VecDeque<Instant>>,
+    /// Makes "check, then count" one step for [`Self::hit_all`]: without it
+    /// a flood of concurrent requests all pass the check before any counts.
+    counting: Mutex<()>,
 }
 
 impl RateLimiter {
@@ -19,6 +23,7 @@ impl RateLimiter {
         Self {
             window,
             hits: DashMap::new(),
+            counting: Mutex::new(()),
         }
     }
 
@@ -74,11 +79,24 @@ impl RateLimiter {
 
     /// Checks and, when allowed, counts in one step.
     pub fn hit(&self, key: &str, limit: u32, now: Instant) -> Result<(), u64> {
-        self.check(key, limit, now)?;
-        if limit > 0 {
-            self.record(key, now);
-        }
+        self.hit_all(&[(key, limit)], now)
+    }
+
+    /// Checks every `(key, limit)` and, only when all pass, counts one event
+    /// for each, atomically with respect to other callers of `hit*`.
+    pub fn hit_all(&self, keys: &[(&str, u32)], now: Instant) -> Result<(), u64> {
+        let _one_at_a_time = self.counting.lock().unwrap_or_else(PoisonError::into_inner);
+        self.check_all(keys, now)?;
+        self.record_all(keys, now);
         Ok(())
+    }
+
+    /// Takes back the latest event of `key`, e.g. a login attempt counted
+    /// as a failure that turned out to succeed.
+    pub fn uncount(&self, key: &str) {
+        if let Some(mut times) = self.hits.get_mut(key) {
+            times.pop_back();
+        }
     }
 
     /// Forgets `key`, e.g. after a successful login.
@@ -100,6 +118,24 @@ mod tests {
         assert_eq!(rl.hit("k", 2, t0 + Duration::from_secs(20)), Err(40));
         assert!(rl.hit("other", 2, t0).is_ok(), "keys are separate");
         assert!(rl.hit("k", 2, t0 + Duration::from_secs(60)).is_ok());
+    }
+
+    #[test]
+    fn concurrent_hits_never_count_past_the_limit() {
+        let rl = std::sync::Arc::new(RateLimiter::new(Duration::from_secs(60)));
+        let t0 = Instant::now();
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let rl = rl.clone();
+                std::thread::spawn(move || {
+                    (0..1000)
+                        .filter(|_| rl.hit_all(&[("ip", 5), ("page", 50)], t0).is_ok())
+                        .count()
+                })
+            })
+            .collect();
+        let passed: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+        assert_eq!(passed, 5);
     }
 
     #[test]

@@ -143,8 +143,6 @@ fn rate_limit(state: &AppState, c: &Candidate<'_>) -> Result<()> {
     ];
     state
         .posts
-        .check_all(&keys, now)
-        .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
-    state.posts.record_all(&keys, now);
-    Ok(())
+        .hit_all(&keys, now)
+        .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })
 }

@@ -150,14 +150,15 @@ pub async fn login(
     let (ip_key, email_key) = (format!("ip:{}", client.ip_hash), format!("email:{email}"));
     let now = Instant::now();
     // Checked before the password, so that a limited caller learns nothing,
-    // not even that a guess was right.
+    // not even that a guess was right. Counted as a failure at once, so that
+    // guesses sent all together cannot all pass before the first one fails.
     let keys = [
         (ip_key.as_str(), limits.login_failures_per_ip),
         (email_key.as_str(), limits.login_failures_per_email),
     ];
     state
         .logins
-        .check_all(&keys, now)
+        .hit_all(&keys, now)
         .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
     let moderator = state.store.moderator_by_email(&email).await?;
     let stored = moderator
@@ -170,12 +171,11 @@ pub async fn login(
         .map_err(anyhow::Error::from)?;
     let moderator = match moderator {
         Some(m) if ok && m.password_hash.is_some() => m,
-        _ => {
-            state.logins.record_all(&keys, now);
-            return Err(Error::unauthorized("wrong e-mail or password"));
-        }
+        _ => return Err(Error::unauthorized("wrong e-mail or password")),
     };
+    // It was not a failure after all.
     state.logins.clear(&email_key);
+    state.logins.uncount(&ip_key);
     let (token, hash) = secrets::new_token();
     let csrf = secrets::new_token().0;
     state
