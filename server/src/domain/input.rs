@@ -38,7 +38,7 @@ pub struct CommentBody(String);
 impl CommentBody {
     pub fn parse(raw: &str, max: usize) -> Result<Self, InputError> {
         let body = raw.trim();
-        if body.is_empty() {
+        if blank(body) {
             return Err(InputError::new("body", "the comment is empty"));
         }
         if body.chars().count() > max {
@@ -55,6 +55,7 @@ impl CommentBody {
         {
             return Err(InputError::new("body", "contains control characters"));
         }
+        no_tricks("body", body)?;
         Ok(Self(body.to_owned()))
     }
 
@@ -70,7 +71,7 @@ pub fn plain_line(
     raw: Option<&str>,
     max: usize,
 ) -> Result<Option<String>, InputError> {
-    let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
+    let Some(text) = raw.map(str::trim).filter(|t| !blank(t)) else {
         return Ok(None);
     };
     if text.chars().count() > max {
@@ -82,7 +83,66 @@ pub fn plain_line(
     if text.chars().any(char::is_control) {
         return Err(InputError::new(field, "contains control characters"));
     }
+    no_tricks(field, text)?;
     Ok(Some(text.to_owned()))
+}
+
+/// Whether `text` shows nothing: only whitespace and the invisible
+/// characters people use to post "empty" comments and names.
+fn blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{00AD}'
+                    | '\u{034F}'
+                    | '\u{061C}'
+                    | '\u{115F}'
+                    | '\u{1160}'
+                    | '\u{17B4}'
+                    | '\u{17B5}'
+                    | '\u{180E}'
+                    | '\u{200B}'..='\u{200F}'
+                    | '\u{2060}'..='\u{2064}'
+                    | '\u{206A}'..='\u{206F}'
+                    | '\u{2800}'
+                    | '\u{3164}'
+                    | '\u{FEFF}'
+                    | '\u{FFA0}'
+            )
+    })
+}
+
+/// More combining marks than this on one character is "zalgo" text, drawn
+/// over its neighbours; real scripts stack a few at most.
+pub const MAX_MARKS: usize = 8;
+
+/// Refuses the invisible tricks that make text read differently from what
+/// it is: bidi embeddings, overrides and isolates (which reorder what
+/// follows, even outside the comment), and zalgo. The plain right-to-left
+/// and left-to-right marks stay: mixed-direction writing needs them.
+fn no_tricks(field: &'static str, text: &str) -> Result<(), InputError> {
+    if text
+        .chars()
+        .any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+    {
+        return Err(InputError::new(
+            field,
+            "contains bidirectional override characters",
+        ));
+    }
+    let mut run = 0;
+    for c in text.chars() {
+        run = if unicode_normalization::char::is_combining_mark(c) {
+            run + 1
+        } else {
+            0
+        };
+        if run > MAX_MARKS {
+            return Err(InputError::new(field, "too many accents on one letter"));
+        }
+    }
+    Ok(())
 }
 
 /// An absolute http(s) URL, as typed (after trimming).
@@ -140,6 +200,8 @@ mod tests {
     fn a_comment_body_is_trimmed_and_must_not_be_blank() {
         assert_eq!(CommentBody::parse("  hi \n", 10).unwrap().as_str(), "hi");
         assert_eq!(CommentBody::parse(" \n ", 10).unwrap_err().field, "body");
+        assert!(CommentBody::parse("\u{200B}\u{3164}\u{FEFF}", 10).is_err());
+        assert_eq!(plain_line("author", Some("\u{2800}\u{200B}"), 5), Ok(None));
     }
 
     #[test]
@@ -147,6 +209,27 @@ mod tests {
         assert!(CommentBody::parse("a\n\tb\r\n", 10).is_ok());
         assert!(CommentBody::parse("a\u{0}b", 10).is_err());
         assert!(CommentBody::parse("a\u{1b}[31mb", 10).is_err());
+    }
+
+    #[test]
+    fn bidi_overrides_and_zalgo_are_refused_but_right_to_left_text_is_not() {
+        for bad in [
+            "a\u{202E}gpj.exe",
+            "x\u{2066}y",
+            "Z\u{0336}\u{0337}\u{0338}\u{0339}\u{033A}\u{033B}\u{033C}\u{033D}\u{033E}",
+        ] {
+            assert!(CommentBody::parse(bad, 100).is_err(), "{bad:?}");
+            assert!(plain_line("author", Some(bad), 100).is_err(), "{bad:?}");
+        }
+        for good in [
+            "שָׁלוֹם עולם",
+            "مرحبا \u{200F}(1)",
+            "Tiếng Việt",
+            "e\u{0301}\u{0323}",
+        ] {
+            assert!(CommentBody::parse(good, 100).is_ok(), "{good:?}");
+            assert!(plain_line("author", Some(good), 100).is_ok(), "{good:?}");
+        }
     }
 
     #[test]
