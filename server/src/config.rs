@@ -194,7 +194,13 @@ impl Config {
     }
 
     pub fn validate(&self) -> anyhow::Result<()> {
-        anyhow::ensure!(self.max_depth >= 1, "max_depth must be at least 1");
+        // Deeper is shown flat anyway (see domain::tree), so storing it deeper
+        // would only make the store walk further.
+        let most = crate::domain::tree::MAX_NESTING;
+        anyhow::ensure!(
+            (1..=most).contains(&(self.max_depth as usize)),
+            "max_depth must be 1 to {most}"
+        );
         anyhow::ensure!(
             self.limits.page_size >= 1 && self.limits.page_size <= self.limits.max_page_size,
             "limits.page_size must be between 1 and limits.max_page_size"

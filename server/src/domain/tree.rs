@@ -40,7 +40,8 @@ pub struct Page {
 /// as a conversation. A deleted comment stays as a placeholder only while it
 /// has visible replies; anything else not approved is left out with its
 /// replies.
-pub fn build(rows: Vec<Flat>, sort: Sort, after: Option<SortKey>, limit: usize) -> Page {
+pub fn build(mut rows: Vec<Flat>, sort: Sort, after: Option<SortKey>, limit: usize) -> Page {
+    cap_nesting(&mut rows);
     let total = rows
         .iter()
         .filter(|r| r.comment.status == CommentStatus::Approved)
@@ -72,6 +73,52 @@ pub fn build(rows: Vec<Flat>, sort: Sort, after: Option<SortKey>, limit: usize) 
         comments: comments.into_iter().map(|(_, c)| c).collect(),
         total,
         next,
+    }
+}
+
+/// Deeper than this, replies are shown beside their parent. The store caps
+/// new replies at `max_depth`, but rows written under a larger setting (or
+/// by hand) may form a chain of any length, and nesting, serialising and
+/// dropping it are all recursive: 10,000 levels would overflow the stack.
+pub const MAX_NESTING: usize = 32;
+
+/// Re-attaches every comment deeper than [`MAX_NESTING`] to its ancestor
+/// at the cap's parent level, as the store does for new replies. Iterative,
+/// so a chain of any depth costs linear time and no stack.
+fn cap_nesting(rows: &mut [Flat]) {
+    let index: HashMap<i64, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.comment.id, i))
+        .collect();
+    let parent_of =
+        |rows: &[Flat], i: usize| rows[i].comment.parent.and_then(|p| index.get(&p).copied());
+    // (true depth, the parent to show it under) once known.
+    let mut placed: Vec<Option<(usize, Option<i64>)>> = vec![None; rows.len()];
+    for start in 0..rows.len() {
+        let mut path = Vec::new();
+        let mut at = Some(start);
+        while let Some(i) = at {
+            if placed[i].is_some() || path.len() > rows.len() {
+                break;
+            }
+            path.push(i);
+            at = parent_of(rows, i);
+        }
+        for &i in path.iter().rev() {
+            let own = rows[i].comment.parent;
+            placed[i] = Some(match parent_of(rows, i).and_then(|p| placed[p]) {
+                // Beside its parent: under whatever the parent is shown under.
+                Some((depth, shown)) if depth + 1 > MAX_NESTING => (depth + 1, shown),
+                Some((depth, _)) => (depth + 1, own),
+                None => (0, own),
+            });
+        }
+    }
+    for (row, place) in rows.iter_mut().zip(placed) {
+        if let Some((_, shown)) = place {
+            row.comment.parent = shown;
+        }
     }
 }
 
@@ -121,6 +168,39 @@ mod tests {
 
     fn ids(cs: &[Comment]) -> Vec<i64> {
         cs.iter().map(|c| c.id).collect()
+    }
+
+    fn depth(c: &Comment) -> usize {
+        let mut d = 0;
+        let mut level = &c.replies;
+        while let Some(first) = level.first() {
+            d += 1;
+            level = &first.replies;
+        }
+        d
+    }
+
+    #[test]
+    fn a_chain_ten_thousand_deep_is_shown_no_deeper_than_the_cap() {
+        let rows: Vec<Flat> = (1..=10_000)
+            .map(|id| ok(id, (id > 1).then(|| id - 1)))
+            .rev()
+            .collect();
+        let page = build(rows, Sort::Oldest, None, 10);
+        assert_eq!(page.total, 10_000);
+        assert_eq!(ids(&page.comments), [1]);
+        assert_eq!(depth(&page.comments[0]), MAX_NESTING);
+        let mut level = &page.comments[0];
+        for _ in 1..MAX_NESTING {
+            level = &level.replies[0];
+        }
+        assert_eq!(
+            level.replies.len(),
+            10_000 - MAX_NESTING,
+            "the rest side by side, oldest first"
+        );
+        assert_eq!(level.replies[0].id, MAX_NESTING as i64 + 1);
+        assert_eq!(level.replies.last().unwrap().id, 10_000);
     }
 
     #[test]
