@@ -2,24 +2,30 @@
 //! database per test, on SQLite and on PostgreSQL.
 
 mod admin_helpers;
+mod dump;
 mod helpers;
 mod smtp;
 
 mod admin_auth;
 mod admin_queue;
 mod admin_scope;
+mod authz;
+mod bad_input;
 mod binary;
 mod cli;
 mod comments;
 mod concurrency;
 mod counts;
+mod crash;
 mod edits;
 mod errors;
 mod events;
+mod flood;
 mod health;
 mod mail;
 mod openapi;
 mod preview;
+mod privacy;
 mod spam_defence;
 mod store;
 mod thread;
