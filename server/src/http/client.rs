@@ -65,21 +65,34 @@ pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) 
     if !trusted.contains(&peer) {
         return Some(peer);
     }
-    let hops: Vec<IpAddr> = headers
+    // A value that is not text is a hop we cannot read, like any other.
+    let hops: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
-        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.to_str().unwrap_or(""))
         .flat_map(|v| v.split(','))
-        .filter_map(|hop| hop.trim().parse().ok())
         .collect();
     // Read right to left: each trusted proxy appended the address it saw;
     // anything left of the first untrusted hop could be forged by the client.
-    Some(
-        hops.into_iter()
-            .rev()
-            .find(|hop| !trusted.contains(hop))
-            .unwrap_or(peer),
-    )
+    // A hop we cannot read ends the walk at the last proxy we trust: skipping
+    // it would let the client's own entries further left decide.
+    let mut client = peer;
+    for hop in hops.into_iter().rev() {
+        match hop_ip(hop.trim()) {
+            Some(ip) if trusted.contains(&ip) => client = ip,
+            Some(ip) => return Some(ip),
+            None => break,
+        }
+    }
+    Some(client)
+}
+
+/// An address as proxies write it: bare, or with a port (`1.2.3.4:80`,
+/// `[2001:db8::1]:80`).
+fn hop_ip(hop: &str) -> Option<IpAddr> {
+    hop.parse()
+        .ok()
+        .or_else(|| hop.parse::<SocketAddr>().ok().map(|s| s.ip()))
 }
 
 #[cfg(test)]
@@ -112,6 +125,28 @@ mod tests {
             &trusted,
         );
         assert_eq!(got, Some(ip("2.2.2.2")));
+    }
+
+    #[test]
+    fn hops_with_ports_are_read() {
+        let trusted = [ip("10.0.0.1")];
+        let got = client_ip(
+            Some(ip("10.0.0.1")),
+            &xff("6.6.6.6, 2.2.2.2:4711"),
+            &trusted,
+        );
+        assert_eq!(got, Some(ip("2.2.2.2")));
+        let got = client_ip(Some(ip("10.0.0.1")), &xff("[2001:db8::1]:443"), &trusted);
+        assert_eq!(got, Some(ip("2001:db8::1")));
+    }
+
+    #[test]
+    fn an_unreadable_hop_stops_the_walk_rather_than_trusting_what_lies_left_of_it() {
+        let trusted = [ip("10.0.0.1"), ip("10.0.0.2")];
+        let got = client_ip(Some(ip("10.0.0.1")), &xff("6.6.6.6, unknown"), &trusted);
+        assert_eq!(got, Some(ip("10.0.0.1")));
+        let got = client_ip(Some(ip("10.0.0.1")), &xff("6.6.6.6, , 10.0.0.2"), &trusted);
+        assert_eq!(got, Some(ip("10.0.0.2")));
     }
 
     #[test]
