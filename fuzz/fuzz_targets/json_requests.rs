@@ -27,7 +27,12 @@ fn decode<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(body: &
     let again = serde_json::to_vec(&value).expect("a decoded request encodes");
     let Json(back) = Json::<T>::from_bytes(&again)
         .unwrap_or_else(|e| panic!("{value:?} re-encoded as undecodable {again:?}: {e}"));
-    assert_eq!(back, value, "round trip through {:?}", String::from_utf8_lossy(&again));
+    assert_eq!(
+        back,
+        value,
+        "round trip through {:?}",
+        String::from_utf8_lossy(&again)
+    );
     Some(value)
 }
 

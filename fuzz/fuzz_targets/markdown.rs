@@ -15,8 +15,25 @@ use html5ever::{
 use libfuzzer_sys::fuzz_target;
 
 const TAGS: &[&str] = &[
-    "p", "br", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h1",
-    "h2", "h3", "h4", "h5", "h6", "hr",
+    "p",
+    "br",
+    "em",
+    "strong",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
 ];
 
 #[derive(Default)]

@@ -31,7 +31,11 @@ fuzz_target!(|data: &[u8]| {
     let next = redirect::same_origin_path(Some(raw));
     let base = url::Url::parse("https://confab.example/admin/login").unwrap();
     if let Ok(target) = base.join(next) {
-        assert_eq!(target.origin(), base.origin(), "{raw:?} leaves via {next:?}");
+        assert_eq!(
+            target.origin(),
+            base.origin(),
+            "{raw:?} leaves via {next:?}"
+        );
     }
     assert_eq!(redirect::same_origin_path(Some(next)), next);
 

@@ -128,7 +128,9 @@ mod tests {
         assert_eq!(html.matches("<blockquote>").count(), super::MAX_NESTING);
         assert_eq!(html.matches("</blockquote>").count(), super::MAX_NESTING);
         assert!(html.contains("deep"));
-        let list: String = (0..100).map(|i| format!("{}- x\n", "  ".repeat(i))).collect();
+        let list: String = (0..100)
+            .map(|i| format!("{}- x\n", "  ".repeat(i)))
+            .collect();
         assert!(render(&list).matches("<li>").count() <= super::MAX_NESTING);
     }
 

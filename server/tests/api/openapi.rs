@@ -110,7 +110,8 @@ async fn every_body_the_api_sends_or_takes_has_a_schema_that_resolves() {
                     assert!(content.is_none(), "{method} {path} {status} has a body");
                     continue;
                 }
-                let content = content.unwrap_or_else(|| panic!("{method} {path} {status}: no body"));
+                let content =
+                    content.unwrap_or_else(|| panic!("{method} {path} {status}: no body"));
                 for (media, body) in content {
                     assert!(
                         body["schema"].is_object(),
