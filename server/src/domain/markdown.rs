@@ -15,35 +15,38 @@ pub const LINK_REL: &str = "nofollow ugc noopener noreferrer";
 /// `>` taking 0.3 s), so the extra levels go and their text stays.
 pub const MAX_NESTING: usize = 32;
 
+/// The only elements a comment's HTML may contain.
+pub const TAGS: [&str; 19] = [
+    "p",
+    "br",
+    "em",
+    "strong",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+];
+
 static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut b = Builder::empty();
-    b.add_tags([
-        "p",
-        "br",
-        "em",
-        "strong",
-        "del",
-        "code",
-        "pre",
-        "blockquote",
-        "ul",
-        "ol",
-        "li",
-        "a",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "hr",
-    ])
-    .add_tag_attributes("a", ["href"])
-    .add_tag_attributes("ol", ["start"])
-    .url_schemes(["http", "https", "mailto"].into())
-    // A relative link would resolve against whichever site embeds us.
-    .url_relative(UrlRelative::Deny)
-    .link_rel(Some(LINK_REL));
+    b.add_tags(TAGS)
+        .add_tag_attributes("a", ["href"])
+        .add_tag_attributes("ol", ["start"])
+        .url_schemes(["http", "https", "mailto"].into())
+        // A relative link would resolve against whichever site embeds us.
+        .url_relative(UrlRelative::Deny)
+        .link_rel(Some(LINK_REL));
     b
 });
 
