@@ -69,3 +69,31 @@ confab_build_widget() {
   confab_log "building the moderation dashboard (trunk build --release)"
   (cd "$(confab_root)" && trunk build --release --config Trunk.admin.toml)
 }
+
+# Schemathesis (PyPI) in its own virtualenv; puts `st` on PATH.
+SCHEMATHESIS_VERSION=4.32.5
+confab_schemathesis() {
+  local dir venv
+  dir=${CONFAB_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/confab/tools}
+  venv="$dir/schemathesis-$SCHEMATHESIS_VERSION"
+  if [ ! -x "$venv/bin/st" ]; then
+    command -v python3 >/dev/null || { echo "python3 not found: install it (apt-get install python3-venv)" >&2; return 1; }
+    confab_log "installing schemathesis $SCHEMATHESIS_VERSION into $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+  export PATH="$venv/bin:$PATH"
+}
+
+# cargo-fuzz, for scripts/fuzz; puts `cargo fuzz` on PATH.
+CARGO_FUZZ_VERSION=0.13.2
+confab_cargo_fuzz() {
+  local dir
+  dir=${CONFAB_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/confab/tools}
+  if [ ! -x "$dir/cargo-fuzz-$CARGO_FUZZ_VERSION/bin/cargo-fuzz" ]; then
+    confab_log "installing cargo-fuzz $CARGO_FUZZ_VERSION (about 2 minutes, once)"
+    cargo install cargo-fuzz --version "=$CARGO_FUZZ_VERSION" --locked --root "$dir/cargo-fuzz-$CARGO_FUZZ_VERSION"
+  fi
+  export PATH="$dir/cargo-fuzz-$CARGO_FUZZ_VERSION/bin:$PATH"
+}

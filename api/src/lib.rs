@@ -1,6 +1,8 @@
 //! Confab's wire contract: every request and response body that crosses
 //! between the widget and the server. Serde only, so it builds for wasm32 and
-//! a renamed field breaks the build on both sides at once.
+//! a renamed field breaks the build on both sides at once. The `openapi`
+//! feature (the server's, never the widget's) adds utoipa schemas, so the
+//! OpenAPI document describes exactly these types.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -9,6 +11,7 @@ pub mod admin;
 
 /// Where a comment stands in moderation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CommentStatus {
     Pending,
@@ -41,6 +44,7 @@ impl CommentStatus {
 /// One comment as every response shows it. Deleted comments keep their place
 /// in the tree (so replies stay attached) but lose author and text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comment {
     pub id: i64,
     pub parent: Option<i64>,
@@ -60,11 +64,13 @@ pub struct Comment {
     pub pinned: bool,
     pub status: CommentStatus,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     pub replies: Vec<Comment>,
 }
 
 /// Sort orders for a thread. Pinned comments always come first.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     #[default]
@@ -85,6 +91,7 @@ impl Sort {
 
 /// `GET /api/v1/sites/{site}/thread`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Thread {
     pub page: String,
     /// Visible comments on the page, replies included, across all pages of
@@ -99,19 +106,23 @@ pub struct Thread {
 
 /// `POST /api/v1/sites/{site}/comments`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewComment {
     pub page: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "uri"))]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "uri"))]
     pub website: Option<String>,
     pub body: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,6 +133,7 @@ pub struct NewComment {
 /// defence reads. They travel in the same JSON object as [`NewComment`] (see
 /// [`PostComment`]), so a client that does not send them still works.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComposeSignals {
     /// A form field hidden from people: bots fill it in. Non-empty means the
     /// comment is answered 202 as if held, and kept as spam.
@@ -136,6 +148,7 @@ pub struct ComposeSignals {
 /// What the widget posts: a [`NewComment`] and its [`ComposeSignals`] as
 /// one flat JSON object.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PostComment {
     #[serde(flatten)]
     pub comment: NewComment,
@@ -145,6 +158,7 @@ pub struct PostComment {
 
 /// The answer to a new comment: 201 when published, 202 when held.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedComment {
     pub comment: Comment,
     /// Lets the author edit or delete the comment within the edit window.
@@ -154,17 +168,21 @@ pub struct CreatedComment {
 
 /// `PATCH /api/v1/comments/{id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EditComment {
     pub body: String,
 }
 
 /// `POST /api/v1/comments/{id}/vote`: 1 up, -1 down, 0 withdraws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoteRequest {
+    #[cfg_attr(feature = "openapi", schema(minimum = -1, maximum = 1))]
     pub value: i8,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VoteResult {
     pub score: i64,
     /// The caller's vote now in force.
@@ -173,11 +191,13 @@ pub struct VoteResult {
 
 /// `POST /api/v1/sites/{site}/counts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountsRequest {
     pub pages: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Counts {
     /// Visible comments per requested page key; unknown pages count 0.
     pub counts: BTreeMap<String, i64>,
@@ -185,17 +205,20 @@ pub struct Counts {
 
 /// `POST /api/v1/preview`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PreviewRequest {
     pub body: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Preview {
     pub html: String,
 }
 
 /// A server-sent event on `GET /api/v1/sites/{site}/events`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
     Created { comment: Comment },
@@ -206,6 +229,7 @@ pub enum Event {
 /// Stable, machine-readable error codes. The widget translates these; the
 /// message beside them is for humans reading logs or curl output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     BadRequest,
@@ -277,6 +301,7 @@ impl ErrorCode {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
@@ -287,6 +312,7 @@ pub struct ApiError {
 
 /// Every error response body: `{"error":{"code","message"}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ApiError,
 }

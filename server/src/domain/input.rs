@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::PageKey;
+
 /// Why an input was refused, naming the field for the widget to highlight.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputError {
@@ -61,6 +63,34 @@ impl CommentBody {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Every field of a new comment, parsed: what `POST .../comments` checks
+/// before anything touches the database (and what the fuzzer drives).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCommentInput {
+    pub page: PageKey,
+    pub body: CommentBody,
+    /// Empty when not given.
+    pub author: String,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+}
+
+impl NewCommentInput {
+    pub fn parse(new: &confab_api::NewComment, max_body: usize) -> Result<Self, InputError> {
+        Ok(Self {
+            page: PageKey::parse(&new.page).map_err(|m| InputError::new("page", m))?,
+            body: CommentBody::parse(&new.body, max_body)?,
+            author: plain_line("author", new.author.as_deref(), AUTHOR_MAX)?.unwrap_or_default(),
+            email: email(new.email.as_deref())?,
+            website: http_url("website", new.website.as_deref(), WEBSITE_MAX)?,
+            title: plain_line("title", new.title.as_deref(), TITLE_MAX)?,
+            url: http_url("url", new.url.as_deref(), URL_MAX)?,
+        })
     }
 }
 

@@ -58,6 +58,22 @@ fn author_token(headers: &HeaderMap) -> Result<Option<&str>> {
     }
 }
 
+/// [`AUTHOR_HEADER`] as the OpenAPI document describes it.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)] // only read by the OpenAPI derive
+pub struct AuthorHeader {
+    /// The widget's random author token, kept in its localStorage. Without
+    /// it, the voter and first-time author is the salted IP.
+    #[param(
+        rename = "X-Confab-Author",
+        value_type = String,
+        required = false,
+        pattern = "^[A-Za-z0-9_-]{16,128}$"
+    )]
+    author: Option<String>,
+}
+
 /// The client's address: the peer itself, unless the peer is a trusted proxy,
 /// in which case the nearest untrusted hop of `X-Forwarded-For`.
 pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> Option<IpAddr> {

@@ -7,15 +7,15 @@ use axum::{
     Json,
 };
 use confab_api::{
-    Comment, CommentStatus, CreatedComment, EditComment, ErrorCode, Event, PostComment,
+    Comment, CommentStatus, CreatedComment, EditComment, ErrorBody, ErrorCode, Event, PostComment,
 };
 
 use super::{
-    client::Client,
+    client::{AuthorHeader, Client},
     extract::{self, bearer, AppJson, AppPath, Origin},
 };
 use crate::{
-    domain::{input, markdown, secrets, CommentBody, PageKey},
+    domain::{input::NewCommentInput, markdown, secrets, CommentBody},
     moderation::{
         mail,
         screen::{self, Candidate},
@@ -28,19 +28,19 @@ use crate::{
     post,
     path = "/api/v1/sites/{site}/comments",
     tag = "comments",
-    params(("site" = String, Path, description = "Site slug")),
-    request_body(content_type = "application/json", description = "`PostComment`: a `NewComment` and its `ComposeSignals`"),
+    params(("site" = String, Path, description = "Site slug"), AuthorHeader),
+    request_body(content = PostComment, description = "A `NewComment` and its `ComposeSignals`"),
     responses(
-        (status = 201, description = "Published: `CreatedComment`"),
-        (status = 202, description = "Held for moderation: `CreatedComment`"),
-        (status = 400, description = "`invalid_json` or `bad_request`"),
-        (status = 403, description = "`origin_not_allowed`, or `forbidden`: the author is banned"),
-        (status = 404, description = "`site_not_found`"),
-        (status = 409, description = "`page_locked`, or `conflict`: a duplicate"),
-        (status = 413, description = "`payload_too_large`"),
-        (status = 415, description = "`unsupported_media_type`"),
-        (status = 422, description = "`validation` (also a blocked word) or `parent_not_found`"),
-        (status = 429, description = "`rate_limited`, with `Retry-After`"),
+        (status = 201, description = "Published", body = CreatedComment),
+        (status = 202, description = "Held for moderation", body = CreatedComment),
+        (status = 400, description = "`invalid_json` or `bad_request`", body = ErrorBody),
+        (status = 403, description = "`origin_not_allowed`, or `forbidden`: the author is banned", body = ErrorBody),
+        (status = 404, description = "`site_not_found`", body = ErrorBody),
+        (status = 409, description = "`page_locked`, or `conflict`: a duplicate", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`validation` (also a blocked word) or `parent_not_found`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`, with `Retry-After`", body = ErrorBody),
     )
 )]
 pub async fn create(
@@ -54,14 +54,15 @@ pub async fn create(
     }): AppJson<PostComment>,
 ) -> Result<(StatusCode, Json<CreatedComment>)> {
     let site = extract::site(&state, &slug, &origin).await?;
-    let key = PageKey::parse(&new.page).map_err(|m| Error::invalid("page", m))?;
-    let body = CommentBody::parse(&new.body, state.config.limits.body_chars)?;
-    let author =
-        input::plain_line("author", new.author.as_deref(), input::AUTHOR_MAX)?.unwrap_or_default();
-    let email = input::email(new.email.as_deref())?;
-    let website = input::http_url("website", new.website.as_deref(), input::WEBSITE_MAX)?;
-    let title = input::plain_line("title", new.title.as_deref(), input::TITLE_MAX)?;
-    let url = input::http_url("url", new.url.as_deref(), input::URL_MAX)?;
+    let NewCommentInput {
+        page: key,
+        body,
+        author,
+        email,
+        website,
+        title,
+        url,
+    } = NewCommentInput::parse(&new, state.config.limits.body_chars)?;
     let verdict = screen::screen(
         &state,
         &Candidate {
@@ -151,14 +152,17 @@ pub async fn create(
     path = "/api/v1/comments/{id}",
     tag = "comments",
     params(("id" = i64, Path, description = "Comment id")),
-    request_body(content_type = "application/json", description = "`EditComment`"),
+    request_body(content = EditComment),
+    security(("edit_token" = [])),
     responses(
-        (status = 200, description = "The edited `Comment`"),
-        (status = 400, description = "`invalid_json` or `bad_request`"),
-        (status = 401, description = "`unauthorized`: no bearer token"),
-        (status = 403, description = "`forbidden`, `edit_window_closed` or `origin_not_allowed`"),
-        (status = 404, description = "`not_found`"),
-        (status = 422, description = "`validation`"),
+        (status = 200, description = "The edited comment", body = Comment),
+        (status = 400, description = "`invalid_json` or `bad_request`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`: no bearer token", body = ErrorBody),
+        (status = 403, description = "`forbidden`, `edit_window_closed` or `origin_not_allowed`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`validation`", body = ErrorBody),
     )
 )]
 pub async fn edit(
@@ -190,11 +194,13 @@ pub async fn edit(
     path = "/api/v1/comments/{id}",
     tag = "comments",
     params(("id" = i64, Path, description = "Comment id")),
+    security(("edit_token" = [])),
     responses(
         (status = 204, description = "Deleted; replies stay under a placeholder"),
-        (status = 401, description = "`unauthorized`: no bearer token"),
-        (status = 403, description = "`forbidden`, `edit_window_closed` or `origin_not_allowed`"),
-        (status = 404, description = "`not_found`"),
+        (status = 400, description = "`bad_request`: the id is not a number", body = ErrorBody),
+        (status = 401, description = "`unauthorized`: no bearer token", body = ErrorBody),
+        (status = 403, description = "`forbidden`, `edit_window_closed` or `origin_not_allowed`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
     )
 )]
 pub async fn delete(

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::{extract::State, Json};
-use confab_api::{Counts, CountsRequest};
+use confab_api::{Counts, CountsRequest, ErrorBody};
 
 use super::extract::{self, AppJson, AppPath, Origin};
 use crate::{domain::PageKey, AppState, Error, Result};
@@ -14,13 +14,15 @@ use crate::{domain::PageKey, AppState, Error, Result};
     path = "/api/v1/sites/{site}/counts",
     tag = "comments",
     params(("site" = String, Path, description = "Site slug")),
-    request_body(content_type = "application/json", description = "`CountsRequest`"),
+    request_body(content = CountsRequest),
     responses(
-        (status = 200, description = "`Counts`, keyed by the page keys as sent"),
-        (status = 400, description = "`invalid_json`"),
-        (status = 403, description = "`origin_not_allowed`"),
-        (status = 404, description = "`site_not_found`"),
-        (status = 422, description = "`validation`: too many pages or a bad page key"),
+        (status = 200, description = "Keyed by the page keys as sent", body = Counts),
+        (status = 400, description = "`invalid_json` or `bad_request`", body = ErrorBody),
+        (status = 403, description = "`origin_not_allowed`", body = ErrorBody),
+        (status = 404, description = "`site_not_found`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`validation`: too many pages or a bad page key", body = ErrorBody),
     )
 )]
 pub async fn counts(

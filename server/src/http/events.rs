@@ -14,6 +14,7 @@ use utoipa::IntoParams;
 
 use super::extract::{self, AppPath, AppQuery, Origin};
 use crate::{domain::PageKey, AppState, Error, Result};
+use confab_api::ErrorBody;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -28,10 +29,11 @@ pub struct EventsQuery {
     tag = "comments",
     params(("site" = String, Path, description = "Site slug"), EventsQuery),
     responses(
-        (status = 200, description = "`text/event-stream` of `Event` JSON; the event name is its kind"),
-        (status = 403, description = "`origin_not_allowed`"),
-        (status = 404, description = "`site_not_found`"),
-        (status = 422, description = "`validation`: bad page key"),
+        (status = 200, description = "A stream of `Event` JSON; the event name is its kind", content_type = "text/event-stream", body = String),
+        (status = 400, description = "`bad_request`: a bad query", body = ErrorBody),
+        (status = 403, description = "`origin_not_allowed`", body = ErrorBody),
+        (status = 404, description = "`site_not_found`", body = ErrorBody),
+        (status = 422, description = "`validation`: bad page key", body = ErrorBody),
     )
 )]
 pub async fn events(

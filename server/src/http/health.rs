@@ -2,7 +2,7 @@
 //! orchestrators.
 
 use axum::{extract::State, http::StatusCode};
-use confab_api::ErrorCode;
+use confab_api::{ErrorBody, ErrorCode};
 
 use crate::{AppState, Error, Result};
 
@@ -11,8 +11,8 @@ use crate::{AppState, Error, Result};
     path = "/healthz",
     tag = "operations",
     responses(
-        (status = 200, description = "`ok`: the database answers"),
-        (status = 503, description = "`unavailable`: the database does not"),
+        (status = 200, description = "`ok`: the database answers", content_type = "text/plain", body = String),
+        (status = 503, description = "`unavailable`: the database does not", body = ErrorBody),
     )
 )]
 pub async fn healthz(State(state): State<AppState>) -> Result<&'static str> {

@@ -24,11 +24,30 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::{AppState, Error};
 
 #[derive(OpenApi)]
-#[openapi(info(
-    title = "Confab",
-    description = "Self-hosted comments. Errors are `{\"error\":{\"code\",\"message\"}}`."
-))]
+#[openapi(
+    info(
+        title = "Confab",
+        description = "Self-hosted comments. Errors are `{\"error\":{\"code\",\"message\"}}`."
+    ),
+    modifiers(&EditToken)
+)]
 struct ApiDoc;
+
+/// The bearer scheme of `PATCH` and `DELETE /comments/{id}`.
+struct EditToken;
+
+impl utoipa::Modify for EditToken {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some("The `edit_token` handed out with the comment"))
+            .build();
+        doc.components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("edit_token", SecurityScheme::Http(scheme));
+    }
+}
 
 /// The `/api/v1` routes, documented as they are registered so that the
 /// router and `openapi.json` cannot drift apart.
@@ -67,7 +86,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     get,
     path = "/api/v1/openapi.json",
     tag = "operations",
-    responses((status = 200, description = "This document"))
+    responses((status = 200, description = "This document", body = Object))
 )]
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(openapi())

@@ -2,7 +2,7 @@
 //! renderer that runs when it is posted.
 
 use axum::{extract::State, Json};
-use confab_api::{Preview, PreviewRequest};
+use confab_api::{ErrorBody, Preview, PreviewRequest};
 
 use super::extract::{AppJson, Origin};
 use crate::{
@@ -14,12 +14,14 @@ use crate::{
     post,
     path = "/api/v1/preview",
     tag = "comments",
-    request_body(content_type = "application/json", description = "`PreviewRequest`"),
+    request_body(content = PreviewRequest),
     responses(
-        (status = 200, description = "`Preview`: the sanitised HTML"),
-        (status = 400, description = "`invalid_json`"),
-        (status = 403, description = "`origin_not_allowed`: no site allows this origin"),
-        (status = 422, description = "`validation`: empty or too long"),
+        (status = 200, description = "The sanitised HTML", body = Preview),
+        (status = 400, description = "`invalid_json`", body = ErrorBody),
+        (status = 403, description = "`origin_not_allowed`: no site allows this origin", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`validation`: empty or too long", body = ErrorBody),
     )
 )]
 pub async fn preview(

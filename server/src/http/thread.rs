@@ -8,7 +8,7 @@ use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
-use confab_api::{Sort, Thread};
+use confab_api::{ErrorBody, Sort, Thread};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
@@ -39,12 +39,12 @@ pub struct ThreadQuery {
     tag = "comments",
     params(("site" = String, Path, description = "Site slug"), ThreadQuery),
     responses(
-        (status = 200, description = "The thread (`Thread`), with an `ETag`"),
+        (status = 200, description = "The thread", body = Thread, headers(("ETag" = String))),
         (status = 304, description = "Unchanged since the `If-None-Match` ETag"),
-        (status = 400, description = "`bad_request`: a bad cursor or query"),
-        (status = 403, description = "`origin_not_allowed`"),
-        (status = 404, description = "`site_not_found`"),
-        (status = 422, description = "`validation`: bad page key, sort or limit"),
+        (status = 400, description = "`bad_request`: a bad cursor or query", body = ErrorBody),
+        (status = 403, description = "`origin_not_allowed`", body = ErrorBody),
+        (status = 404, description = "`site_not_found`", body = ErrorBody),
+        (status = 422, description = "`validation`: bad page key, sort or limit", body = ErrorBody),
     )
 )]
 pub async fn get_thread(

@@ -2,10 +2,10 @@
 //! the voter may change or withdraw.
 
 use axum::{extract::State, http::StatusCode, Json};
-use confab_api::{CommentStatus, ErrorCode, VoteRequest, VoteResult};
+use confab_api::{CommentStatus, ErrorBody, ErrorCode, VoteRequest, VoteResult};
 
 use super::{
-    client::Client,
+    client::{AuthorHeader, Client},
     comments::comment_in_site,
     extract::{AppJson, AppPath, Origin},
 };
@@ -15,15 +15,17 @@ use crate::{domain::input, AppState, Error, Result};
     post,
     path = "/api/v1/comments/{id}/vote",
     tag = "votes",
-    params(("id" = i64, Path, description = "Comment id")),
-    request_body(content_type = "application/json", description = "`VoteRequest`: value 1, -1 or 0"),
+    params(("id" = i64, Path, description = "Comment id"), AuthorHeader),
+    request_body(content = VoteRequest, description = "value 1, -1 or 0"),
     responses(
-        (status = 200, description = "`VoteResult`: the new score and the caller's vote"),
-        (status = 400, description = "`invalid_json` or `bad_request`"),
-        (status = 403, description = "`forbidden` (own comment) or `origin_not_allowed`"),
-        (status = 404, description = "`not_found`: unknown or unpublished comment"),
-        (status = 409, description = "`conflict`: the comment was deleted"),
-        (status = 422, description = "`validation`: value is not 1, -1 or 0"),
+        (status = 200, description = "The new score and the caller's vote", body = VoteResult),
+        (status = 400, description = "`invalid_json` or `bad_request`", body = ErrorBody),
+        (status = 403, description = "`forbidden` (own comment) or `origin_not_allowed`", body = ErrorBody),
+        (status = 404, description = "`not_found`: unknown or unpublished comment", body = ErrorBody),
+        (status = 409, description = "`conflict`: the comment was deleted", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`validation`: value is not 1, -1 or 0", body = ErrorBody),
     )
 )]
 pub async fn vote(

@@ -16,7 +16,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/healthz"),
 ];
 
-async fn documented(app: &TestApp) -> Vec<(String, String)> {
+async fn document(app: &TestApp) -> Value {
     let r = app
         .client
         .get(app.url("/api/v1/openapi.json"))
@@ -24,7 +24,11 @@ async fn documented(app: &TestApp) -> Vec<(String, String)> {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let doc: Value = r.json().await.unwrap();
+    r.json().await.unwrap()
+}
+
+async fn documented(app: &TestApp) -> Vec<(String, String)> {
+    let doc = document(app).await;
     let mut out = Vec::new();
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for method in item.as_object().unwrap().keys() {
@@ -68,6 +72,63 @@ async fn every_documented_route_is_served() {
         assert!(
             !text.contains("no such route"),
             "{method} {path} is not routed"
+        );
+    }
+}
+
+/// Every `$ref` under `value`, e.g. `#/components/schemas/Thread`.
+fn refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("$ref", Value::String(r)) => out.push(r),
+                    _ => refs(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_body_the_api_sends_or_takes_has_a_schema_that_resolves() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let doc = document(&app).await;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(body) = op.get("requestBody") {
+                assert!(
+                    body["content"]["application/json"]["schema"].is_object(),
+                    "{method} {path}: request body without a JSON schema"
+                );
+            }
+            for (status, response) in op["responses"].as_object().unwrap() {
+                let content = response.get("content").and_then(Value::as_object);
+                if status == "204" || status == "304" {
+                    assert!(content.is_none(), "{method} {path} {status} has a body");
+                    continue;
+                }
+                let content =
+                    content.unwrap_or_else(|| panic!("{method} {path} {status}: no body"));
+                for (media, body) in content {
+                    assert!(
+                        body["schema"].is_object(),
+                        "{method} {path} {status} {media}: no schema"
+                    );
+                }
+            }
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.contains(&"#/components/schemas/ErrorBody"));
+    for r in all {
+        let name = r.strip_prefix("#/components/schemas/").expect(r);
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{r} does not resolve"
         );
     }
 }

@@ -12,7 +12,7 @@
 mod comments;
 mod pages;
 pub mod session;
-mod sites;
+pub mod sites;
 
 use axum::{
     extract::{Request, State},

@@ -223,7 +223,7 @@ pub async fn set_settings(
     Ok(Json(new))
 }
 
-fn word_list(field: &'static str, words: &[String]) -> Result<Vec<String>> {
+pub fn word_list(field: &'static str, words: &[String]) -> Result<Vec<String>> {
     if words.len() > MAX_WORDS {
         return Err(Error::invalid(
             field,
