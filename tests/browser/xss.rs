@@ -1,0 +1,190 @@
+//! Issue #7, part 1: every payload of `tests/xss/payloads.jsonl` goes into
+//! every text field a client sets (body, author name, website, page key, page
+//! title, page URL) and is looked at in every place that shows it: the
+//! widget on another origin, the moderation dashboard, the moderator's
+//! e-mail and the widget's markdown preview. The payloads call a canary;
+//! it must never run, and no event handler, script or javascript:/data:/
+//! vbscript: URL may reach any DOM, shadow roots and frames included.
+
+mod post;
+mod probe;
+mod views;
+
+use std::collections::BTreeMap;
+
+use confab_api::CommentStatus;
+use serde::Deserialize;
+use serde_json::Value;
+use tokio::task::JoinSet;
+
+use crate::harness::browser;
+use crate::moderation::{held_site_with, log_in};
+use crate::smtp::SmtpSink;
+use probe::{Probe, PAGE};
+
+const CORPUS: &str = include_str!("../xss/payloads.jsonl");
+/// The canary and the DOM walk, run in the browser.
+const SCAN: &str = include_str!("../xss/scan.js");
+/// Payloads per round: two comments each, and the dashboard's queue shows
+/// the newest 50.
+const BATCH: usize = 25;
+
+#[derive(Deserialize)]
+struct Payload {
+    category: String,
+    payload: String,
+}
+
+fn corpus() -> Vec<Payload> {
+    CORPUS
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+/// One stored comment as the views must show it, read back from the store.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub id: i64,
+    pub author: String,
+    pub website: Option<String>,
+    pub page: String,
+    pub source: String,
+    pub title: Option<String>,
+    pub url: Option<String>,
+}
+
+/// Tallies of what was checked, for the report.
+#[derive(Default)]
+pub struct Tally {
+    /// (view, field) -> payloads checked there.
+    pub checks: BTreeMap<(&'static str, &'static str), usize>,
+    /// field -> (stored as written, stored in an accepted form).
+    pub stored: BTreeMap<&'static str, (usize, usize)>,
+    /// Problems found by the scans and the canary, with where.
+    pub findings: Vec<String>,
+}
+
+impl Tally {
+    pub fn check(&mut self, view: &'static str, field: &'static str) {
+        *self.checks.entry((view, field)).or_default() += 1;
+    }
+
+    /// Adds a scan's findings and the canary's calls, labelled.
+    pub fn found(&mut self, label: &str, v: &Value) {
+        for f in v.as_array().into_iter().flatten() {
+            self.findings.push(format!("{label}: {}", f.as_str().unwrap_or("?")));
+        }
+    }
+}
+
+#[tokio::test]
+async fn no_payload_in_any_field_runs_or_plants_a_handler_or_script_url_in_any_view() {
+    let payloads = corpus();
+    assert!(payloads.len() >= 300, "{} payloads", payloads.len());
+    let mut sink = SmtpSink::start().await;
+    let probe = Probe::bind().await;
+    let origin = probe.origin.clone();
+    let site = held_site_with(Some(sink.port), |c| {
+        c.sites[0].origins.push(origin);
+        // The whole thread in one page, and repeated text allowed.
+        c.limits.page_size = 1000;
+        c.limits.max_page_size = 1000;
+        c.spam.duplicate_window_secs = 0;
+    })
+    .await;
+    probe.serve(&site.confab);
+    let mails = probe.mails.clone();
+    tokio::spawn(async move {
+        while let Some(m) = sink.inbox.recv().await {
+            let parsed = mail_parser::MessageParser::default().parse(m.data.as_bytes());
+            let html = parsed.as_ref().and_then(|p| p.body_html(0));
+            let html = html.expect("an HTML part").into_owned();
+            mails.lock().unwrap().push(html);
+        }
+    });
+
+    let http = reqwest::Client::new();
+    let b = browser().await;
+    let mut tally = Tally::default();
+    let mut on_page = Vec::new();
+    let mut all = Vec::new();
+    for (round, chunk) in payloads.chunks(BATCH).enumerate() {
+        let mut posts = JoinSet::new();
+        for (i, p) in chunk.iter().enumerate() {
+            let n = round * BATCH + i;
+            for mut fields in [post::on_the_page(&p.payload), post::on_its_own_page(n, &p.payload)] {
+                let (http, confab, origin) = (http.clone(), site.confab.clone(), probe.origin.clone());
+                posts.spawn(async move {
+                    let (id, status) = post::post(&http, &confab, &origin, &mut fields).await;
+                    assert_eq!(status, 202, "held for moderation");
+                    let kept: Vec<_> = fields
+                        .iter()
+                        .filter(|f| f.payload && f.value().is_some())
+                        .map(|f| (f.name, f.raw()))
+                        .collect();
+                    (id, kept)
+                });
+            }
+        }
+        let mut batch = Vec::new();
+        while let Some(done) = posts.join_next().await {
+            let (id, kept) = done.unwrap();
+            for (field, raw) in kept {
+                let e = tally.stored.entry(field).or_default();
+                if raw { e.0 += 1 } else { e.1 += 1 }
+            }
+            batch.push(stored(&site, id).await);
+        }
+        if round == 0 {
+            log_in(&b, &site).await;
+        }
+        views::dashboard(&b, &batch, round, &mut tally).await;
+        for c in &batch {
+            site.state.store.set_status(c.id, CommentStatus::Approved).await.unwrap();
+            if c.page == PAGE {
+                on_page.push(c.clone());
+            }
+        }
+        all.extend(batch);
+    }
+    // Approved behind the API's back: drop the page's cached thread.
+    site.state.threads.invalidate(&("demo".to_owned(), PAGE.to_owned()));
+
+    views::mails(&b, &probe, &all, &mut tally).await;
+    views::widget(&b, &probe, &site, &on_page, &mut tally).await;
+    let bodies: Vec<&str> = payloads.iter().map(|p| p.payload.as_str()).collect();
+    views::preview(&b, &site, &bodies, &mut tally).await;
+    b.close().await;
+
+    let categories = payloads.iter().fold(BTreeMap::<&str, usize>::new(), |mut m, p| {
+        *m.entry(p.category.as_str()).or_default() += 1;
+        m
+    });
+    let total: usize = tally.checks.values().sum();
+    eprintln!(
+        "xss: {} payloads {categories:?}\nstored (as written, in an accepted form): {:?}\n\
+         checks per (view, field): {:?}\n{total} payload x field x view checks",
+        payloads.len(),
+        tally.stored,
+        tally.checks,
+    );
+    assert!(tally.findings.is_empty(), "{} findings:\n{}", tally.findings.len(), tally.findings.join("\n"));
+}
+
+/// The comment as stored, with its page's title and URL.
+async fn stored(site: &crate::harness::Site, id: i64) -> Stored {
+    let store = &site.state.store;
+    let row = store.admin_comment(id).await.unwrap().expect("stored");
+    let page = store.page(row.site_id, &row.page).await.unwrap().expect("its page");
+    Stored {
+        id,
+        author: row.author.clone(),
+        website: row.website.clone(),
+        page: row.page.clone(),
+        source: row.source.clone(),
+        title: page.title,
+        url: page.url,
+    }
+}

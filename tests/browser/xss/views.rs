@@ -1,0 +1,221 @@
+//! The four places a payload is shown. Each view first checks that the
+//! stored values really are on screen (so a view that dropped them cannot
+//! pass by showing nothing), then scans every DOM and reads the canary.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::{probe::Probe, Stored, Tally, SCAN};
+use crate::harness::{Browser, Site};
+use crate::moderation::{click, wait_page};
+
+/// Line ends as an HTML parser leaves them in text.
+fn lf(s: &str) -> String {
+    s.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Runs the scan over the whole page and takes the canary's record.
+async fn scan_page(b: &Browser, allowed: &[&str], label: &str, tally: &mut Tally) {
+    let script = format!(
+        "{SCAN}\nreturn confabScan(document, arguments[0]).concat(window.__confab_hits || []);"
+    );
+    let found = b.js(&script, vec![json!(allowed)]).await;
+    tally.found(label, &found);
+}
+
+/// The moderator's queue holding this round's comments.
+pub async fn dashboard(b: &Browser, batch: &[Stored], round: usize, tally: &mut Tally) {
+    if round == 0 {
+        b.js(&format!("{SCAN}\nconfabCanary();"), vec![]).await;
+    }
+    // Away and back: the queue loads afresh, with the new comments.
+    click(b, "[data-testid=tab-search]").await;
+    click(b, "[data-testid=tab-queue]").await;
+    let ids: Vec<i64> = batch.iter().map(|c| c.id).collect();
+    wait_page(
+        b,
+        "this round's comments in the queue",
+        "return arguments[0].every(id => document.querySelector(`[data-testid=row-${id}] .body`))",
+        vec![json!(ids)],
+    )
+    .await;
+    let shown = b
+        .js(
+            "return arguments[0].map(id => {
+                 const row = document.querySelector(`[data-testid=row-${id}]`);
+                 const page = row.querySelector('.context p > a, .context p > span');
+                 return { author: row.querySelector('.row-head b').textContent,
+                          head: row.querySelector('.row-head').textContent,
+                          body: row.querySelector('.body').textContent,
+                          title: page.textContent, url: page.getAttribute('href') };
+             });",
+            vec![json!(ids)],
+        )
+        .await;
+    for (c, s) in batch.iter().zip(shown.as_array().unwrap()) {
+        assert_eq!(s["author"], json!(c.author), "author of {}", c.id);
+        assert!(s["head"].as_str().unwrap().contains(&c.page), "page of {}", c.id);
+        assert_ne!(s["body"], json!(""), "body of {}", c.id);
+        if c.page == super::PAGE {
+            tally.check("dashboard", "body");
+            if !c.author.is_empty() {
+                tally.check("dashboard", "author");
+            }
+        } else {
+            tally.check("dashboard", "page");
+            let title = c.title.as_deref().unwrap_or(&c.page);
+            assert_eq!(s["title"], json!(title), "title of {}", c.id);
+            assert_eq!(s["url"], json!(c.url), "url of {}", c.id);
+            if c.title.is_some() {
+                tally.check("dashboard", "title");
+            }
+            if c.url.is_some() {
+                tally.check("dashboard", "url");
+            }
+        }
+    }
+    let confab = b.js("return location.origin", vec![]).await;
+    let label = format!("dashboard round {round}");
+    scan_page(b, &[confab.as_str().unwrap()], &label, tally).await;
+}
+
+/// Every moderator e-mail's HTML part, 50 frames to a page.
+pub async fn mails(b: &Browser, probe: &Probe, all: &[Stored], tally: &mut Tally) {
+    for _ in 0..300 {
+        if probe.mails.lock().unwrap().len() >= all.len() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let count = probe.mails.lock().unwrap().len();
+    assert_eq!(count, all.len(), "one e-mail per held comment");
+    // Matched by the quoted text, which is unique per comment.
+    let mut expected: Vec<&Stored> = all.iter().collect();
+    for from in (0..count).step_by(50) {
+        let to = (from + 50).min(count);
+        let url = format!("{}/mails/{from}/{to}", probe.origin);
+        b.client.goto(&url).await.unwrap();
+        let shown = wait_page(
+            b,
+            "the e-mails in their frames",
+            "const docs = [...document.querySelectorAll('iframe')].map(f => f.contentDocument);
+             if (!docs.every(d => d && d.readyState === 'complete' && d.querySelector('blockquote'))) return null;
+             return docs.map(d => { const b = d.querySelectorAll('b');
+                 return { page: b[0].textContent, author: b[1].textContent,
+                          source: d.querySelector('blockquote').textContent }; });",
+            vec![],
+        )
+        .await;
+        for s in shown.as_array().unwrap() {
+            let source = lf(s["source"].as_str().unwrap());
+            let at = expected
+                .iter()
+                .position(|c| lf(&c.source) == source)
+                .unwrap_or_else(|| panic!("an e-mail quoting {source:?}, which was not posted"));
+            let c = expected.swap_remove(at);
+            assert_eq!(s["page"], json!(c.page));
+            let author = if c.author.is_empty() { "Anonymous" } else { &c.author };
+            assert_eq!(s["author"], json!(author));
+            if c.page == super::PAGE {
+                tally.check("e-mail", "body");
+                if !c.author.is_empty() {
+                    tally.check("e-mail", "author");
+                }
+            } else {
+                tally.check("e-mail", "page");
+            }
+        }
+        scan_page(b, &[], &format!("e-mails {from}..{to}"), tally).await;
+    }
+}
+
+/// The thread in the widget, on the probe's page.
+pub async fn widget(b: &Browser, probe: &Probe, site: &Site, on_page: &[Stored], tally: &mut Tally) {
+    b.client.goto(&probe.article()).await.unwrap();
+    let shown = b
+        .wait_widget(
+            "every comment in the widget",
+            "const items = [...root.querySelectorAll('.cf-item')];
+             if (items.length < args[0]) return null;
+             return items.map(li => { const a = li.querySelector('.cf-author');
+                 return { id: Number(li.dataset.id), author: a.textContent,
+                          website: a.getAttribute('href'), body: li.querySelector('.cf-body').innerHTML }; });",
+            vec![json!(on_page.len())],
+        )
+        .await;
+    let shown = shown.as_array().unwrap();
+    assert_eq!(shown.len(), on_page.len());
+    for s in shown {
+        let c = on_page.iter().find(|c| json!(c.id) == s["id"]).expect("a posted comment");
+        if !c.author.is_empty() {
+            assert_eq!(s["author"], json!(c.author), "author of {}", c.id);
+            tally.check("widget", "author");
+        }
+        assert_eq!(s["website"], json!(c.website), "website of {}", c.id);
+        if c.website.is_some() {
+            tally.check("widget", "website");
+        }
+        assert_ne!(s["body"], json!(""), "body of {}", c.id);
+        tally.check("widget", "body");
+    }
+    scan_page(b, &[site.confab.trim_end_matches('/')], "widget", tally).await;
+}
+
+/// Each payload typed into the widget's composer and previewed.
+pub async fn preview(b: &Browser, site: &Site, bodies: &[&str], tally: &mut Tally) {
+    // Empty, the preview shows its placeholder: any other text is an answer.
+    b.widget_click("[data-testid=composer] [data-testid=preview]").await;
+    let empty = b
+        .wait_widget(
+            "the empty preview",
+            "return root.querySelector('[data-testid=composer] [data-testid=preview-body]')?.textContent",
+            vec![],
+        )
+        .await;
+    let allowed = [site.confab.trim_end_matches('/')];
+    for (n, chunk) in bodies.chunks(40).enumerate() {
+        let script = format!("{SCAN}\n{PREVIEW}");
+        let args = vec![json!(chunk), empty.clone(), json!(allowed)];
+        let result = b.client.execute_async(&script, args).await.expect("previews");
+        for r in result.as_array().unwrap() {
+            if r["shown"] == json!(true) {
+                tally.check("preview", "body");
+            }
+            tally.found(&format!("preview chunk {n}"), &r["found"]);
+        }
+    }
+    scan_page(b, &allowed, "preview", tally).await;
+}
+
+/// For each body: write it, open the preview, wait for the server's HTML
+/// (or its refusal) to replace the placeholder, and scan the composer.
+const PREVIEW: &str = "
+const [bodies, empty, allowed, done] = arguments;
+const composer = document.querySelector('[data-confab]').shadowRoot
+    .querySelector('[data-testid=composer]');
+const q = (s) => composer.querySelector(s);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+(async () => {
+  const out = [];
+  for (const body of bodies) {
+    q('[data-testid=write]').click();
+    await sleep(0);
+    const area = q('[data-testid=body]');
+    area.value = body;
+    area.dispatchEvent(new Event('input', { bubbles: true }));
+    q('[data-testid=preview]').click();
+    let el = null;
+    for (let i = 0; i < 300; i++) {
+      await sleep(10);
+      el = q('[data-testid=preview-body]');
+      if (el && el.textContent !== empty) break;
+      el = null;
+    }
+    // Markdown always renders to elements; a refusal is plain text.
+    out.push({ shown: !!el && el.children.length > 0,
+               found: el ? confabScan(composer, allowed) : [`no preview for ${JSON.stringify(body)}`] });
+  }
+  done(out);
+})();
+";
