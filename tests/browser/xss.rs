@@ -2,7 +2,8 @@
 //! every text field a client sets (body, author name, website, page key, page
 //! title, page URL) and is looked at in every place that shows it: the
 //! widget on another origin, the moderation dashboard, the moderator's
-//! e-mail and the widget's markdown preview. The payloads call a canary;
+//! e-mail, the page its approve link opens, and the widget's markdown
+//! preview. The payloads call a canary;
 //! it must never run, and no event handler, script or javascript:/data:/
 //! vbscript: URL may reach any DOM, shadow roots and frames included.
 
@@ -95,7 +96,7 @@ async fn no_payload_in_any_field_runs_or_plants_a_handler_or_script_url_in_any_v
     })
     .await;
     probe.serve(&site.confab);
-    let mails = probe.mails.clone();
+    let mails = probe.docs.clone();
     tokio::spawn(async move {
         while let Some(m) = sink.inbox.recv().await {
             let parsed = mail_parser::MessageParser::default().parse(m.data.as_bytes());
@@ -152,7 +153,8 @@ async fn no_payload_in_any_field_runs_or_plants_a_handler_or_script_url_in_any_v
     // Approved behind the API's back: drop the page's cached thread.
     site.state.threads.invalidate(&("demo".to_owned(), PAGE.to_owned()));
 
-    views::mails(&b, &probe, &all, &mut tally).await;
+    let links = views::mails(&b, &probe, &all, &mut tally).await;
+    views::confirmation_pages(&b, &probe, &links, &all, &mut tally).await;
     views::widget(&b, &probe, &site, &on_page, &mut tally).await;
     let bodies: Vec<&str> = payloads.iter().map(|p| p.payload.as_str()).collect();
     views::preview(&b, &site, &bodies, &mut tally).await;
@@ -186,5 +188,64 @@ async fn stored(site: &crate::harness::Site, id: i64) -> Stored {
         source: row.source.clone(),
         title: page.title,
         url: page.url,
+    }
+}
+
+/// What a hole would plant, planted by hand: each must be reported, so the
+/// test above cannot pass by not looking.
+const PLANTED: &str = r#"
+const host = document.body.appendChild(document.createElement('div'));
+host.attachShadow({ mode: 'open' }).innerHTML = `
+  <img src="x" onerror="__confab_xss('img')">
+  <a href=" java&#9;script:void(0)">a</a> <a href="data:text/html,x">d</a>
+  <form><button formaction="VBScript:x">b</button></form>
+  <svg><a xlink:href="javascript:void(0)"><text>t</text></a>
+    <animate attributeName="href" values="https://x.example;javascript:void(0)"/></svg>
+  <div style="background:url('javascript:x')"></div>
+  <iframe srcdoc="<p>x</p>"></iframe> <script>1</script>`;
+const frame = document.body.appendChild(document.createElement('iframe'));
+frame.contentDocument.body.innerHTML = '<p onclick="x">in a frame</p>';
+const t = document.body.appendChild(document.createElement('template'));
+t.innerHTML = '<b onmouseover="x">in a template</b>';
+"#;
+
+#[tokio::test]
+async fn the_xss_scan_and_canary_report_every_kind_of_planted_hole() {
+    let probe = Probe::bind().await;
+    probe.serve("http://127.0.0.1:9/");
+    let b = browser().await;
+    b.client
+        .goto(&format!("{}/docs/0/0", probe.origin))
+        .await
+        .unwrap();
+    b.js(PLANTED, vec![]).await;
+    let script = format!(
+        "{SCAN}\nreturn confabScan(document, []).concat(window.__confab_hits || []).join('\\n');"
+    );
+    let mut report = String::new();
+    for _ in 0..50 {
+        report = b.js(&script, vec![]).await.as_str().unwrap().to_owned();
+        if report.contains("__confab_xss(img)") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    b.close().await;
+    for want in [
+        "__confab_xss(img)",
+        "event handler onerror",
+        "href= java\tscript:void(0)",
+        "href=data:text/html,x",
+        "formaction=VBScript:x",
+        "xlink:href=javascript:void(0)",
+        "values=https://x.example;javascript:void(0)",
+        "style=background:url('javascript:x')",
+        "srcdoc=<p>x</p>",
+        "<iframe> is not allowed",
+        "<script> script src=null",
+        "event handler onclick=x",
+        "event handler onmouseover=x",
+    ] {
+        assert!(report.contains(want), "{want:?} not reported in:\n{report}");
     }
 }

@@ -1,7 +1,8 @@
 //! The XSS test's own origin: a host page that embeds the widget with the
-//! canary installed before anything renders, and the moderators' e-mails,
-//! each served as its HTML part (never as a data: URL, which is what we ban)
-//! inside same-origin frames so the scan can walk them.
+//! canary installed before anything renders, and documents to look at (the
+//! moderators' e-mails as their HTML part, the pages their links open), each
+//! served with the canary (never as a data: URL, which is what we ban) and
+//! shown in same-origin frames so the scan can walk them.
 
 use std::sync::{Arc, Mutex};
 
@@ -24,8 +25,8 @@ fn canary() -> String {
 pub struct Probe {
     /// `http://127.0.0.1:port`, no trailing slash.
     pub origin: String,
-    /// The HTML parts of the e-mails received so far.
-    pub mails: Arc<Mutex<Vec<String>>>,
+    /// The documents served at `/doc/{n}`: e-mails, then other pages.
+    pub docs: Docs,
     listener: Arc<Mutex<Option<TcpListener>>>,
 }
 
@@ -35,12 +36,12 @@ impl Probe {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         Self {
             origin: format!("http://{}", listener.local_addr().unwrap()),
-            mails: Arc::default(),
+            docs: Arc::default(),
             listener: Arc::new(Mutex::new(Some(listener))),
         }
     }
 
-    /// Serves `/article` (embedding the widget from `confab`) and the mails.
+    /// Serves `/article` (embedding the widget from `confab`) and the docs.
     pub fn serve(&self, confab: &str) {
         let host = format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -51,9 +52,9 @@ impl Probe {
         );
         let app = Router::new()
             .route("/article", get(move || async move { Html(host) }))
-            .route("/mail/{n}", get(mail))
-            .route("/mails/{from}/{to}", get(frames))
-            .with_state(self.mails.clone());
+            .route("/doc/{n}", get(doc))
+            .route("/docs/{from}/{to}", get(frames))
+            .with_state(self.docs.clone());
         let listener = self.listener.lock().unwrap().take().expect("served once");
         tokio::spawn(async move { axum::serve(listener, app).await });
     }
@@ -66,19 +67,21 @@ impl Probe {
 /// The page every payload's first comment goes on.
 pub const PAGE: &str = "/news/night-buses-return";
 
-type Mails = Arc<Mutex<Vec<String>>>;
+pub type Docs = Arc<Mutex<Vec<String>>>;
 
-/// One e-mail's HTML part as a moderator's mail client would show it, with
-/// the canary added in a head of its own.
-async fn mail(State(mails): State<Mails>, Path(n): Path<usize>) -> Html<String> {
-    let html = mails.lock().unwrap()[n].clone();
-    Html(html.replacen("<html>", &format!("<html><head>{}</head>", canary()), 1))
+/// One document with the canary first in its head.
+async fn doc(State(docs): State<Docs>, Path(n): Path<usize>) -> Html<String> {
+    let html = docs.lock().unwrap()[n].clone();
+    Html(match html.find("<head>") {
+        Some(at) => format!("{}{}{}", &html[..at + 6], canary(), &html[at + 6..]),
+        None => html.replacen("<html>", &format!("<html><head>{}</head>", canary()), 1),
+    })
 }
 
-/// Mails `from..to`, one frame each.
+/// Documents `from..to`, one frame each.
 async fn frames(Path((from, to)): Path<(usize, usize)>) -> Html<String> {
     let frames: String = (from..to)
-        .map(|n| format!("<iframe data-xss-probe src=\"/mail/{n}\"></iframe>"))
+        .map(|n| format!("<iframe data-xss-probe src=\"/doc/{n}\"></iframe>"))
         .collect();
     Html(format!(
         "<!doctype html><html><head>{}</head><body>{frames}</body></html>",

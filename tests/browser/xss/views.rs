@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::{probe::Probe, Stored, Tally, SCAN};
 use crate::harness::{Browser, Site};
@@ -80,54 +80,83 @@ pub async fn dashboard(b: &Browser, batch: &[Stored], round: usize, tally: &mut 
     scan_page(b, &[confab.as_str().unwrap()], &label, tally).await;
 }
 
-/// Every moderator e-mail's HTML part, 50 frames to a page.
-pub async fn mails(b: &Browser, probe: &Probe, all: &[Stored], tally: &mut Tally) {
+/// Waits for one e-mail per held comment, then checks them all.
+pub async fn mails(b: &Browser, probe: &Probe, all: &[Stored], tally: &mut Tally) -> Vec<String> {
     for _ in 0..300 {
-        if probe.mails.lock().unwrap().len() >= all.len() {
+        if probe.docs.lock().unwrap().len() >= all.len() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let count = probe.mails.lock().unwrap().len();
+    let count = probe.docs.lock().unwrap().len();
     assert_eq!(count, all.len(), "one e-mail per held comment");
-    // Matched by the quoted text, which is unique per comment.
+    framed(b, probe, 0..count, all, "e-mail", tally).await
+}
+
+/// The page each e-mailed approve link opens. Fetched from Confab and
+/// framed by the probe, which has no content policy to block a handler
+/// the way /admin's would: what the markup would do, it does here.
+pub async fn confirmation_pages(b: &Browser, probe: &Probe, links: &[String], all: &[Stored], tally: &mut Tally) {
+    let from = probe.docs.lock().unwrap().len();
+    for link in links {
+        let page = reqwest::get(link).await.unwrap();
+        assert_eq!(page.status(), 200, "{link}");
+        let html = page.text().await.unwrap();
+        probe.docs.lock().unwrap().push(html);
+    }
+    framed(b, probe, from..from + links.len(), all, "confirmation page", tally).await;
+}
+
+/// Documents `range` of the probe, 50 frames to a page. Both kinds show
+/// the page key and the author in <b> and quote the source; each is matched
+/// to its comment by that quote. Returns the approve links found.
+async fn framed(
+    b: &Browser,
+    probe: &Probe,
+    range: std::ops::Range<usize>,
+    all: &[Stored],
+    view: &'static str,
+    tally: &mut Tally,
+) -> Vec<String> {
+    let mut links = Vec::new();
     let mut expected: Vec<&Stored> = all.iter().collect();
-    for from in (0..count).step_by(50) {
-        let to = (from + 50).min(count);
-        let url = format!("{}/mails/{from}/{to}", probe.origin);
-        b.client.goto(&url).await.unwrap();
+    for from in range.clone().step_by(50) {
+        let to = (from + 50).min(range.end);
+        b.client.goto(&format!("{}/docs/{from}/{to}", probe.origin)).await.unwrap();
         let shown = wait_page(
             b,
-            "the e-mails in their frames",
+            "the documents in their frames",
             "const docs = [...document.querySelectorAll('iframe')].map(f => f.contentDocument);
              if (!docs.every(d => d && d.readyState === 'complete' && d.querySelector('blockquote'))) return null;
              return docs.map(d => { const b = d.querySelectorAll('b');
                  return { page: b[0].textContent, author: b[1].textContent,
-                          source: d.querySelector('blockquote').textContent }; });",
+                          source: d.querySelector('blockquote').textContent,
+                          approve: d.querySelector('a')?.href }; });",
             vec![],
         )
         .await;
         for s in shown.as_array().unwrap() {
             let source = lf(s["source"].as_str().unwrap());
-            let at = expected
-                .iter()
-                .position(|c| lf(&c.source) == source)
-                .unwrap_or_else(|| panic!("an e-mail quoting {source:?}, which was not posted"));
-            let c = expected.swap_remove(at);
-            assert_eq!(s["page"], json!(c.page));
-            let author = if c.author.is_empty() { "Anonymous" } else { &c.author };
-            assert_eq!(s["author"], json!(author));
+            let at = expected.iter().position(|c| lf(&c.source) == source);
+            let c = expected.swap_remove(at.unwrap_or_else(|| panic!("{view} quoting {source:?}")));
+            links.extend(s["approve"].as_str().map(str::to_owned));
+            assert_eq!(s["page"], json!(c.page), "{view} of {}", c.id);
+            // The e-mail names nobody "Anonymous"; the page leaves it blank.
+            let anonymous = if view == "e-mail" { "Anonymous" } else { "" };
+            let author = if c.author.is_empty() { anonymous } else { &c.author };
+            assert_eq!(s["author"], json!(author), "{view} of {}", c.id);
             if c.page == super::PAGE {
-                tally.check("e-mail", "body");
+                tally.check(view, "body");
                 if !c.author.is_empty() {
-                    tally.check("e-mail", "author");
+                    tally.check(view, "author");
                 }
             } else {
-                tally.check("e-mail", "page");
+                tally.check(view, "page");
             }
         }
-        scan_page(b, &[], &format!("e-mails {from}..{to}"), tally).await;
+        scan_page(b, &[], &format!("{view}s {from}..{to}"), tally).await;
     }
+    links
 }
 
 /// The thread in the widget, on the probe's page.
@@ -174,12 +203,17 @@ pub async fn preview(b: &Browser, site: &Site, bodies: &[&str], tally: &mut Tall
         )
         .await;
     let allowed = [site.confab.trim_end_matches('/')];
+    let script = format!("{SCAN}\n{PREVIEW}");
+    // A control character is refused: what the preview says then.
+    let args = vec![json!(["\u{1}"]), empty.clone(), json!(allowed)];
+    let refused = b.client.execute_async(&script, args).await.expect("a preview");
+    let refused = refused[0]["text"].clone();
+    assert_ne!(refused, Value::Null);
     for (n, chunk) in bodies.chunks(40).enumerate() {
-        let script = format!("{SCAN}\n{PREVIEW}");
         let args = vec![json!(chunk), empty.clone(), json!(allowed)];
         let result = b.client.execute_async(&script, args).await.expect("previews");
         for r in result.as_array().unwrap() {
-            if r["shown"] == json!(true) {
+            if r["text"] != refused {
                 tally.check("preview", "body");
             }
             tally.found(&format!("preview chunk {n}"), &r["found"]);
@@ -212,8 +246,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
       if (el && el.textContent !== empty) break;
       el = null;
     }
-    // Markdown always renders to elements; a refusal is plain text.
-    out.push({ shown: !!el && el.children.length > 0,
+    out.push({ text: el && el.textContent,
                found: el ? confabScan(composer, allowed) : [`no preview for ${JSON.stringify(body)}`] });
   }
   done(out);
