@@ -19,7 +19,10 @@ async fn held_site(smtp: Option<u16>) -> Site {
 }
 
 /// Like [`held_site`], with the test's other changes to the configuration.
-pub async fn held_site_with(smtp: Option<u16>, configure: impl FnOnce(&mut confab::Config)) -> Site {
+pub async fn held_site_with(
+    smtp: Option<u16>,
+    configure: impl FnOnce(&mut confab::Config),
+) -> Site {
     let site = spawn_site_with(|c| {
         c.sites[0].moderation = confab::store::Moderation::All;
         c.smtp = smtp.map(|port| Smtp {

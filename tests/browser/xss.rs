@@ -63,8 +63,10 @@ pub struct Tally {
     pub checks: BTreeMap<(&'static str, &'static str), usize>,
     /// field -> (stored as written, stored in an accepted form).
     pub stored: BTreeMap<&'static str, (usize, usize)>,
-    /// Problems found by the scans and the canary, with where.
+    /// What the scans and the canary found, with where.
     pub findings: Vec<String>,
+    /// Views that did not show what was stored.
+    pub mismatches: Vec<String>,
 }
 
 impl Tally {
@@ -72,10 +74,18 @@ impl Tally {
         *self.checks.entry((view, field)).or_default() += 1;
     }
 
+    /// Records a view that does not show what was stored.
+    pub fn expect(&mut self, ok: bool, what: impl FnOnce() -> String) {
+        if !ok {
+            self.mismatches.push(what());
+        }
+    }
+
     /// Adds a scan's findings and the canary's calls, labelled.
     pub fn found(&mut self, label: &str, v: &Value) {
         for f in v.as_array().into_iter().flatten() {
-            self.findings.push(format!("{label}: {}", f.as_str().unwrap_or("?")));
+            self.findings
+                .push(format!("{label}: {}", f.as_str().unwrap_or("?")));
         }
     }
 }
@@ -115,8 +125,12 @@ async fn no_payload_in_any_field_runs_or_plants_a_handler_or_script_url_in_any_v
         let mut posts = JoinSet::new();
         for (i, p) in chunk.iter().enumerate() {
             let n = round * BATCH + i;
-            for mut fields in [post::on_the_page(&p.payload), post::on_its_own_page(n, &p.payload)] {
-                let (http, confab, origin) = (http.clone(), site.confab.clone(), probe.origin.clone());
+            for mut fields in [
+                post::on_the_page(&p.payload),
+                post::on_its_own_page(n, &p.payload),
+            ] {
+                let (http, confab, origin) =
+                    (http.clone(), site.confab.clone(), probe.origin.clone());
                 posts.spawn(async move {
                     let (id, status) = post::post(&http, &confab, &origin, &mut fields).await;
                     assert_eq!(status, 202, "held for moderation");
@@ -134,7 +148,11 @@ async fn no_payload_in_any_field_runs_or_plants_a_handler_or_script_url_in_any_v
             let (id, kept) = done.unwrap();
             for (field, raw) in kept {
                 let e = tally.stored.entry(field).or_default();
-                if raw { e.0 += 1 } else { e.1 += 1 }
+                if raw {
+                    e.0 += 1
+                } else {
+                    e.1 += 1
+                }
             }
             batch.push(stored(&site, id).await);
         }
@@ -143,7 +161,11 @@ async fn no_payload_in_any_field_runs_or_plants_a_handler_or_script_url_in_any_v
         }
         views::dashboard(&b, &batch, round, &mut tally).await;
         for c in &batch {
-            site.state.store.set_status(c.id, CommentStatus::Approved).await.unwrap();
+            site.state
+                .store
+                .set_status(c.id, CommentStatus::Approved)
+                .await
+                .unwrap();
             if c.page == PAGE {
                 on_page.push(c.clone());
             }
@@ -151,7 +173,9 @@ async fn no_payload_in_any_field_runs_or_plants_a_handler_or_script_url_in_any_v
         all.extend(batch);
     }
     // Approved behind the API's back: drop the page's cached thread.
-    site.state.threads.invalidate(&("demo".to_owned(), PAGE.to_owned()));
+    site.state
+        .threads
+        .invalidate(&("demo".to_owned(), PAGE.to_owned()));
 
     let links = views::mails(&b, &probe, &all, &mut tally).await;
     views::confirmation_pages(&b, &probe, &links, &all, &mut tally).await;
@@ -160,10 +184,12 @@ async fn no_payload_in_any_field_runs_or_plants_a_handler_or_script_url_in_any_v
     views::preview(&b, &site, &bodies, &mut tally).await;
     b.close().await;
 
-    let categories = payloads.iter().fold(BTreeMap::<&str, usize>::new(), |mut m, p| {
-        *m.entry(p.category.as_str()).or_default() += 1;
-        m
-    });
+    let categories = payloads
+        .iter()
+        .fold(BTreeMap::<&str, usize>::new(), |mut m, p| {
+            *m.entry(p.category.as_str()).or_default() += 1;
+            m
+        });
     let total: usize = tally.checks.values().sum();
     eprintln!(
         "xss: {} payloads {categories:?}\nstored (as written, in an accepted form): {:?}\n\
@@ -172,14 +198,38 @@ async fn no_payload_in_any_field_runs_or_plants_a_handler_or_script_url_in_any_v
         tally.stored,
         tally.checks,
     );
-    assert!(tally.findings.is_empty(), "{} findings:\n{}", tally.findings.len(), tally.findings.join("\n"));
+    let first: Vec<&str> = tally.findings.iter().take(60).map(String::as_str).collect();
+    assert!(
+        tally.findings.is_empty(),
+        "{} findings, the first {}:\n{}",
+        tally.findings.len(),
+        first.len(),
+        first.join("\n")
+    );
+    let first: Vec<&str> = tally
+        .mismatches
+        .iter()
+        .take(20)
+        .map(String::as_str)
+        .collect();
+    assert!(
+        tally.mismatches.is_empty(),
+        "{} views did not show what was stored, the first {}:\n{}",
+        tally.mismatches.len(),
+        first.len(),
+        first.join("\n")
+    );
 }
 
 /// The comment as stored, with its page's title and URL.
 async fn stored(site: &crate::harness::Site, id: i64) -> Stored {
     let store = &site.state.store;
     let row = store.admin_comment(id).await.unwrap().expect("stored");
-    let page = store.page(row.site_id, &row.page).await.unwrap().expect("its page");
+    let page = store
+        .page(row.site_id, &row.page)
+        .await
+        .unwrap()
+        .expect("its page");
     Stored {
         id,
         author: row.author.clone(),
