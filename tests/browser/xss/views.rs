@@ -243,6 +243,15 @@ pub async fn widget(
         tally.check("widget", "body");
     }
     scan_page(b, &[site.confab.trim_end_matches('/')], "widget", tally).await;
+    // An image or stylesheet that got in would show up as a request.
+    let foreign = b
+        .js(
+            "return performance.getEntriesByType('resource').map(e => e.name)
+                 .filter(u => !u.startsWith(arguments[0]) && !u.startsWith(arguments[1]));",
+            vec![json!(site.confab), json!(probe.origin)],
+        )
+        .await;
+    tally.found("widget requested", &foreign);
 }
 
 /// Each payload typed into the widget's composer and previewed.
