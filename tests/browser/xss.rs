@@ -235,6 +235,40 @@ async fn stored(site: &crate::harness::Site, id: i64) -> Stored {
     }
 }
 
+#[tokio::test]
+async fn the_widget_sends_a_hostile_page_title_intact_and_nothing_runs() {
+    let probe = Probe::bind().await;
+    let origin = probe.origin.clone();
+    let site = crate::harness::spawn_site_with(|c| c.sites[0].origins.push(origin)).await;
+    probe.serve(&site.confab);
+    let b = browser().await;
+    b.client
+        .goto(&format!("{}/titled", probe.origin))
+        .await
+        .unwrap();
+    b.wait_shadow_text("empty").await;
+    b.widget_type("[data-testid=composer] [data-testid=body]", "Titled")
+        .await;
+    b.widget_click("[data-testid=composer] [data-testid=submit]")
+        .await;
+    b.wait_widget(
+        "the comment",
+        "return root.querySelector('.cf-item')",
+        vec![],
+    )
+    .await;
+    let demo = site.state.store.site("demo").await.unwrap().unwrap().id;
+    let page = site.state.store.page(demo, probe::TITLED).await.unwrap();
+    assert_eq!(page.expect("the page").title.as_deref(), Some(probe::TITLE));
+    let script = format!(
+        "{SCAN}\nreturn confabScan(document, [arguments[0]]).concat(window.__confab_hits);"
+    );
+    let confab = site.confab.trim_end_matches('/');
+    let found = b.js(&script, vec![serde_json::json!(confab)]).await;
+    assert_eq!(found, serde_json::json!([]));
+    b.close().await;
+}
+
 /// What a hole would plant, planted by hand: each must be reported, so the
 /// test above cannot pass by not looking.
 const PLANTED: &str = r#"

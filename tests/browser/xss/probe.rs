@@ -50,8 +50,18 @@ impl Probe {
              <script src=\"{confab}embed.js\" async></script></body></html>",
             canary = canary()
         );
+        // The same, on its own page, with a hostile title for the widget to
+        // send (escaped here, as any host page must write its attributes).
+        let titled = host.replace(
+            &format!("data-page=\"{PAGE}\""),
+            &format!(
+                "data-page=\"{TITLED}\" data-title=\"{}\"",
+                confab::moderation::mail::escape(TITLE)
+            ),
+        );
         let app = Router::new()
             .route("/article", get(move || async move { Html(host) }))
+            .route("/titled", get(move || async move { Html(titled) }))
             .route("/doc/{n}", get(doc))
             .route("/docs/{from}/{to}", get(frames))
             .with_state(self.docs.clone());
@@ -66,6 +76,11 @@ impl Probe {
 
 /// The page every payload's first comment goes on.
 pub const PAGE: &str = "/news/night-buses-return";
+/// The page whose title the widget itself sends, and that title: a script
+/// end, line and paragraph separators, quotes and a handler.
+pub const TITLED: &str = "/xss/titled";
+pub const TITLE: &str =
+    "</script><script>__confab_xss(1)</script>\u{2028}x\u{2029}\"';alert(2)//<svg onload=alert(3)>";
 
 pub type Docs = Arc<Mutex<Vec<String>>>;
 
