@@ -15,3 +15,4 @@ mod widget_live;
 mod widget_placeholders;
 mod widget_story;
 mod widget_thread;
+mod xss;

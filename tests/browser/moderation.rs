@@ -10,11 +10,19 @@ use serde_json::{json, Value};
 use crate::harness::{browser, spawn_site_with, Browser, Site};
 use crate::smtp::{decode_qp, SmtpSink};
 
-const MODERATOR: &str = "mod@example.org";
+pub const MODERATOR: &str = "mod@example.org";
 const PASSWORD: &str = "correct horse battery";
 
 /// The demo site holding every comment for moderation, mailing through `smtp`.
 async fn held_site(smtp: Option<u16>) -> Site {
+    held_site_with(smtp, |_| {}).await
+}
+
+/// Like [`held_site`], with the test's other changes to the configuration.
+pub async fn held_site_with(
+    smtp: Option<u16>,
+    configure: impl FnOnce(&mut confab::Config),
+) -> Site {
     let site = spawn_site_with(|c| {
         c.sites[0].moderation = confab::store::Moderation::All;
         c.smtp = smtp.map(|port| Smtp {
@@ -25,6 +33,7 @@ async fn held_site(smtp: Option<u16>) -> Site {
             from: "Confab <confab@example.org>".into(),
             tls: SmtpTls::None,
         });
+        configure(c);
     })
     .await;
     let store = &site.state.store;
@@ -39,7 +48,7 @@ async fn held_site(smtp: Option<u16>) -> Site {
 
 /// Polls `script` in the page (not the widget) until it returns something
 /// truthy, for up to 15 s.
-async fn wait_page(b: &Browser, what: &str, script: &str, args: Vec<Value>) -> Value {
+pub async fn wait_page(b: &Browser, what: &str, script: &str, args: Vec<Value>) -> Value {
     for _ in 0..150 {
         let v = b.js(script, args.clone()).await;
         if !matches!(v, Value::Null | Value::Bool(false)) && v != json!("") {
@@ -51,7 +60,7 @@ async fn wait_page(b: &Browser, what: &str, script: &str, args: Vec<Value>) -> V
     panic!("waited 15 s for {what}; the page holds: {html}");
 }
 
-async fn click(b: &Browser, selector: &str) {
+pub async fn click(b: &Browser, selector: &str) {
     let el = b
         .client
         .wait()
@@ -60,7 +69,7 @@ async fn click(b: &Browser, selector: &str) {
 }
 
 /// Opens the dashboard and logs in through its form.
-async fn log_in(b: &Browser, site: &Site) {
+pub async fn log_in(b: &Browser, site: &Site) {
     b.client
         .goto(&format!("{}admin", site.confab))
         .await

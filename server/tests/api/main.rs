@@ -7,6 +7,7 @@ mod helpers;
 mod smtp;
 
 mod admin_auth;
+mod admin_headers;
 mod admin_queue;
 mod admin_scope;
 mod authz;
