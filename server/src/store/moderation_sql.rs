@@ -24,6 +24,7 @@ macro_rules! moderation_store {
                     .bind(settings)
                     .execute(&self.write)
                     .await?;
+                self.sites.forget();
                 Ok(())
             }
 
@@ -112,10 +113,18 @@ macro_rules! moderation_store {
                 ip_hash: &str,
                 since: i64,
             ) -> anyhow::Result<bool> {
+                // By the text's digest through `comments_by_source`, so the
+                // check reads the few candidates, not every text on the page.
+                // Rows from before the digest existed have none; they are
+                // compared by text, and only while inside the window.
                 let (found,): (bool,) = sqlx::query_as(
-                    "SELECT EXISTS (SELECT 1 FROM comments c JOIN pages p ON p.id = c.page_id
-                     WHERE p.site_id = $1 AND p.key = $2 AND c.source = $3
-                       AND (c.voter_hash = $4 OR c.ip_hash = $5) AND c.created >= $6)",
+                    "WITH p AS (SELECT id FROM pages WHERE site_id = $1 AND key = $2)
+                     SELECT EXISTS (SELECT 1 FROM comments c, p
+                         WHERE c.page_id = p.id AND c.source_hash = $7 AND c.created >= $6
+                           AND c.source = $3 AND (c.voter_hash = $4 OR c.ip_hash = $5))
+                     OR EXISTS (SELECT 1 FROM comments c, p
+                         WHERE c.page_id = p.id AND c.source_hash IS NULL AND c.created >= $6
+                           AND c.source = $3 AND (c.voter_hash = $4 OR c.ip_hash = $5))",
                 )
                 .bind(site_id)
                 .bind(page)
@@ -123,6 +132,7 @@ macro_rules! moderation_store {
                 .bind(voter_hash)
                 .bind(ip_hash)
                 .bind(since)
+                .bind($crate::store::write_sql::source_hash(source))
                 .fetch_one(&self.read)
                 .await?;
                 Ok(found)
