@@ -26,19 +26,33 @@ on_both_backends! {
     async fn posts_arriving_together_are_each_stored_or_refused_on_their_own(backend) {
         let (_db, store, site) = open(backend).await;
         store.set_page_locked(site, "/locked", true).await.unwrap();
+        let first = match store.create_comment(&new(site, "/p", None)).await.unwrap() {
+            Created::Comment(c) => c.id,
+            other => panic!("{other:?}"),
+        };
         let rows: Vec<NewCommentRow> = (0..40)
-            .map(|i| match i % 4 {
-                0 => new(site, "/locked", None),
-                1 => new(site, "/p", Some(i64::MAX)),
-                _ => NewCommentRow { source: format!("comment {i}"), ..new(site, "/p", None) },
+            .map(|i| {
+                let row = match i % 4 {
+                    0 => new(site, "/locked", None),
+                    1 => new(site, "/p", Some(i64::MAX)),
+                    2 => new(site, "/p", Some(first)),
+                    _ => new(site, "/p", None),
+                };
+                NewCommentRow { html: format!("<p>{i}</p>"), ..row }
             })
             .collect();
         let outcomes = join_all(rows.iter().map(|r| store.create_comment(r))).await;
         let kinds: Vec<&str> = outcomes.iter().map(kind).collect();
         let count = |k| kinds.iter().filter(|x| **x == k).count();
         assert_eq!((count("stored"), count("locked"), count("no parent")), (20, 10, 10), "{kinds:?}");
+        // Each poster gets back its own comment, in its place in the thread.
+        for (row, outcome) in rows.iter().zip(&outcomes) {
+            if let Ok(Created::Comment(c)) = outcome {
+                assert_eq!((c.html.as_str(), c.parent_id), (row.html.as_str(), row.parent));
+            }
+        }
         let page = store.page(site, "/p").await.unwrap().expect("made by the stored ones");
-        assert_eq!(store.thread_rows(page.id).await.unwrap().len(), 20);
+        assert_eq!(store.thread_rows(page.id).await.unwrap().len(), 21);
         let locked = store.page(site, "/locked").await.unwrap().unwrap();
         assert_eq!(locked.title, None, "a refused post changed nothing, not even the title");
     }
