@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 pub use admin::{
     Accounts, AdminCommentRow, AuditRow, BanRow, ModerationStore, Moderator, NewAudit, NewBan,
-    Search, SessionRow,
+    ScreenQuery, Search, SessionRow,
 };
 pub use postgres::PostgresStore;
 pub use rows::{now_ms, rfc3339, CommentMeta, CommentRow, Page};
