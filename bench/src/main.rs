@@ -20,10 +20,13 @@ use anyhow::{bail, Context};
 use report::{Machine, Report};
 
 const HELP: &str = "\
-confab-bench --bin PATH [--out BENCHMARKS.md] [--postgres URL] [--quick]
+confab-bench --bin PATH [--out BENCHMARKS.md] [--postgres URL] [--quick] [--only PARTS]
 
   --bin       the release `confab` binary to measure
-  --out       where to write the report (default BENCHMARKS.md)
+  --out       where to write the report (default BENCHMARKS.md; with --only,
+              the report is only printed unless --out is given)
+  --only      a comma-separated subset of: reads (thread read, memory and
+              widget), sqlite, postgres (durable writes), scale
   --postgres  a PostgreSQL server to create a scratch database on (default
               $CONFAB_BENCH_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432/postgres)
   --quick     short runs and a small scale database, to check the harness
@@ -44,21 +47,37 @@ pub struct Plan {
 
 struct Opts {
     bin: PathBuf,
-    out: PathBuf,
+    out: Option<PathBuf>,
     postgres: String,
     quick: bool,
+    /// The parts to run; empty runs all.
+    only: Vec<String>,
 }
+
+impl Opts {
+    fn runs(&self, part: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|p| p == part)
+    }
+}
+
+const PARTS: [&str; 4] = ["reads", "sqlite", "postgres", "scale"];
 
 fn opts() -> anyhow::Result<Opts> {
     let mut args = std::env::args().skip(1);
-    let (mut bin, mut out, mut quick) = (None, PathBuf::from("BENCHMARKS.md"), false);
+    let (mut bin, mut out, mut quick, mut only) = (None, None, false, Vec::new());
     let mut postgres = std::env::var("CONFAB_BENCH_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     while let Some(arg) = args.next() {
         let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
         match arg.as_str() {
             "--bin" => bin = Some(PathBuf::from(value()?)),
-            "--out" => out = PathBuf::from(value()?),
+            "--out" => out = Some(PathBuf::from(value()?)),
+            "--only" => {
+                only = value()?.split(',').map(str::to_owned).collect();
+                if let Some(bad) = only.iter().find(|p| !PARTS.contains(&p.as_str())) {
+                    bail!("unknown part {bad} (expected {})", PARTS.join(", "));
+                }
+            }
             "--postgres" => postgres = value()?,
             "--quick" => quick = true,
             "-h" | "--help" => {
@@ -68,11 +87,17 @@ fn opts() -> anyhow::Result<Opts> {
             other => bail!("unknown argument {other}\n{HELP}"),
         }
     }
+    // A partial run must not replace the full report by accident.
+    let out = match out {
+        None if only.is_empty() => Some(PathBuf::from("BENCHMARKS.md")),
+        out => out,
+    };
     Ok(Opts {
         bin: bin.context("--bin is required")?,
         out,
         postgres,
         quick,
+        only,
     })
 }
 
@@ -97,36 +122,44 @@ async fn main() -> anyhow::Result<()> {
         report.note("`--quick` run: short durations, one round, small scale database.".into());
     }
 
-    eprintln!("bench: thread read, memory and widget");
-    let baseline = match reads::run(&plan, &mut report).await {
-        Ok(b) => Some(b),
-        Err(e) => {
-            report.failed("Thread read", &e);
-            None
+    let mut baseline = None;
+    if opts.runs("reads") {
+        eprintln!("bench: thread read, memory and widget");
+        match reads::run(&plan, &mut report).await {
+            Ok(b) => baseline = Some(b),
+            Err(e) => report.failed("Thread read", &e),
         }
-    };
+    }
 
-    eprintln!("bench: writes on SQLite");
-    let sqlite = format!("sqlite://{}?mode=rwc", plan.dir.join("writes.db").display());
-    let figures = writes::run(&plan, &sqlite).await;
-    write_rows(&mut report, "SQLite", figures, true);
+    if opts.runs("sqlite") {
+        eprintln!("bench: writes on SQLite");
+        let sqlite = format!("sqlite://{}?mode=rwc", plan.dir.join("writes.db").display());
+        let figures = writes::run(&plan, &sqlite).await;
+        write_rows(&mut report, "SQLite", figures, true);
+    }
 
-    eprintln!("bench: writes on PostgreSQL");
-    let figures = on_scratch_postgres(&opts.postgres, |url| {
-        let plan = &plan;
-        async move { writes::run(plan, &url).await }
-    })
-    .await;
-    write_rows(&mut report, "PostgreSQL", figures, false);
+    if opts.runs("postgres") {
+        eprintln!("bench: writes on PostgreSQL");
+        let figures = on_scratch_postgres(&opts.postgres, |url| {
+            let plan = &plan;
+            async move { writes::run(plan, &url).await }
+        })
+        .await;
+        write_rows(&mut report, "PostgreSQL", figures, false);
+    }
 
-    eprintln!("bench: scale");
-    if let Err(e) = scale::run(&plan, &mut report, baseline.as_ref()).await {
-        report.failed("Scale", &e);
+    if opts.runs("scale") {
+        eprintln!("bench: scale");
+        if let Err(e) = scale::run(&plan, &mut report, baseline.as_ref()).await {
+            report.failed("Scale", &e);
+        }
     }
 
     let text = report.render(&machine, &report::load_average(), METHOD);
-    std::fs::write(&opts.out, &text).with_context(|| format!("{}", opts.out.display()))?;
-    eprintln!("bench: wrote {}", opts.out.display());
+    if let Some(out) = &opts.out {
+        std::fs::write(out, &text).with_context(|| format!("{}", out.display()))?;
+        eprintln!("bench: wrote {}", out.display());
+    }
     print!("{text}");
     Ok(())
 }

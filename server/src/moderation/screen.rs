@@ -9,7 +9,7 @@ use confab_api::{admin::BanMode, CommentStatus, ComposeSignals, ErrorCode};
 
 use crate::{
     domain::words,
-    store::{now_ms, Moderation, Site},
+    store::{now_ms, Moderation, ScreenQuery, Site},
     AppState, Error, Result,
 };
 
@@ -41,28 +41,32 @@ pub async fn screen(state: &AppState, c: &Candidate<'_>) -> Result<Verdict> {
         ));
     }
     let now = now_ms();
-    let banned = state
+    let window = state.config.spam.duplicate_window_secs;
+    // Both checks only read, so they run before the write and outside its
+    // transaction, as one query.
+    let (banned, duplicate) = state
         .store
-        .active_ban(c.site.id, c.email, c.ip_hash, c.voter, now)
-        .await?
-        .is_some();
+        .screen_facts(&ScreenQuery {
+            site_id: c.site.id,
+            page: c.page,
+            source: c.source,
+            email: c.email,
+            ip_hash: c.ip_hash,
+            voter_hash: c.voter,
+            now_ms: now,
+            duplicate_since: (window > 0)
+                .then(|| now.saturating_sub(i64::try_from(window * 1000).unwrap_or(i64::MAX))),
+        })
+        .await?;
     if banned && settings.ban_mode == BanMode::Refuse {
         return Err(Error::forbidden("you may not comment on this site"));
     }
-    let window = state.config.spam.duplicate_window_secs;
-    if window > 0 {
-        let since = now.saturating_sub(i64::try_from(window * 1000).unwrap_or(i64::MAX));
-        let store = &state.store;
-        if store
-            .is_duplicate(c.site.id, c.page, c.source, c.voter, c.ip_hash, since)
-            .await?
-        {
-            return Err(Error::client(
-                StatusCode::CONFLICT,
-                ErrorCode::Conflict,
-                "you already posted this comment here",
-            ));
-        }
+    if duplicate {
+        return Err(Error::client(
+            StatusCode::CONFLICT,
+            ErrorCode::Conflict,
+            "you already posted this comment here",
+        ));
     }
 
     let mut spam = Vec::new();

@@ -252,12 +252,16 @@ macro_rules! accounts_store {
             }
 
             async fn daily_salt(&self, day: i64) -> anyhow::Result<String> {
+                if let Some(salt) = self.salt.get(day) {
+                    return Ok(salt);
+                }
                 let select = "SELECT salt FROM ip_salts WHERE day = $1";
                 let found: Option<(String,)> = sqlx::query_as(select)
                     .bind(day)
                     .fetch_optional(&self.read)
                     .await?;
                 if let Some((salt,)) = found {
+                    self.salt.put(day, &salt);
                     return Ok(salt);
                 }
                 let mut tx = self.write.begin().await?;
@@ -277,6 +281,7 @@ macro_rules! accounts_store {
                 let (salt,): (String,) =
                     sqlx::query_as(select).bind(day).fetch_one(&mut *tx).await?;
                 tx.commit().await?;
+                self.salt.put(day, &salt);
                 Ok(salt)
             }
         }

@@ -108,6 +108,20 @@ impl AdminCommentRow {
     }
 }
 
+/// What screening asks about a new comment; see `screen_facts`.
+#[derive(Debug, Clone)]
+pub struct ScreenQuery<'a> {
+    pub site_id: i64,
+    pub page: &'a str,
+    pub source: &'a str,
+    pub email: Option<&'a str>,
+    pub ip_hash: &'a str,
+    pub voter_hash: &'a str,
+    pub now_ms: i64,
+    /// The start of the duplicate window; `None` skips the check.
+    pub duplicate_since: Option<i64>,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct BanRow {
     pub id: i64,
@@ -264,6 +278,9 @@ pub trait ModerationStore: Send + Sync {
 
     async fn admin_comment(&self, id: i64) -> anyhow::Result<Option<AdminCommentRow>>;
     async fn search(&self, search: &Search) -> anyhow::Result<Vec<AdminCommentRow>>;
+    /// The ban and duplicate checks of a new comment in one round trip:
+    /// whether an active ban matches, and whether it is a duplicate.
+    async fn screen_facts(&self, q: &ScreenQuery<'_>) -> anyhow::Result<(bool, bool)>;
     /// Whether this author or IP said exactly this on this page since `since`.
     async fn is_duplicate(
         &self,

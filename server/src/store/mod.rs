@@ -4,11 +4,14 @@
 
 mod accounts_sql;
 pub mod admin;
+mod batch;
+pub mod memo;
 mod moderation_sql;
 mod postgres;
 pub(crate) mod rows;
 mod sql;
 mod sqlite;
+mod write_sql;
 
 use std::{fmt, str::FromStr, sync::Arc};
 
@@ -19,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 pub use admin::{
     Accounts, AdminCommentRow, AuditRow, BanRow, ModerationStore, Moderator, NewAudit, NewBan,
-    Search, SessionRow,
+    ScreenQuery, Search, SessionRow,
 };
 pub use postgres::PostgresStore;
 pub use rows::{now_ms, rfc3339, CommentMeta, CommentRow, Page};
@@ -152,7 +155,11 @@ pub trait Store: Accounts + ModerationStore + Send + Sync + 'static {
     async fn ping(&self) -> anyhow::Result<()>;
 
     async fn upsert_site(&self, site: &SiteSpec) -> anyhow::Result<Site>;
+    /// From memory when it was read in the last few seconds (see `memo.rs`).
     async fn site(&self, slug: &str) -> anyhow::Result<Option<Site>>;
+    /// Forgets the sites held in memory: for whoever learns that another
+    /// process changed a site. Site writes through this store call it.
+    fn forget_sites(&self);
     async fn sites(&self) -> anyhow::Result<Vec<Site>>;
     /// Whether any site allows `origin`: the CORS layer's question.
     async fn origin_known(&self, origin: &str) -> anyhow::Result<bool>;
@@ -166,7 +173,8 @@ pub trait Store: Accounts + ModerationStore + Send + Sync + 'static {
     /// Visible comments per page key; keys without comments are left out.
     async fn counts(&self, site_id: i64, keys: &[String]) -> anyhow::Result<Vec<(String, i64)>>;
 
-    /// Stores a comment, creating its page on first use.
+    /// Stores a comment, creating its page on first use. Concurrent calls
+    /// share one transaction (see `batch.rs`); each returns after COMMIT.
     async fn create_comment(&self, new: &NewCommentRow) -> anyhow::Result<Created>;
     async fn comment_meta(&self, id: i64) -> anyhow::Result<Option<CommentMeta>>;
     /// Replaces the text of a comment that is not deleted.

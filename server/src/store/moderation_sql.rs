@@ -1,6 +1,22 @@
 //! The `ModerationStore` implementation both backends share, in the manner of
 //! `sql.rs`: one SQL text, instantiated per backend by a macro.
 
+/// The page, for [`DUPLICATE`]: `$1` site id, `$2` page key.
+pub(super) const PAGE_CTE: &str =
+    "WITH p AS (SELECT id FROM pages WHERE site_id = $1 AND key = $2)";
+
+/// Whether this author (`$4`) or IP (`$5`) said exactly this (`$3`, digest
+/// `$7`) on the page since `$6`. By the digest through `comments_by_source`,
+/// so it reads the few candidates, not every text on the page. Rows from
+/// before the digest existed have none; they are compared by text, and only
+/// while inside the window.
+pub(super) const DUPLICATE: &str = "EXISTS (SELECT 1 FROM comments c, p
+        WHERE c.page_id = p.id AND c.source_hash = $7 AND c.created >= $6
+          AND c.source = $3 AND (c.voter_hash = $4 OR c.ip_hash = $5))
+    OR EXISTS (SELECT 1 FROM comments c, p
+        WHERE c.page_id = p.id AND c.source_hash IS NULL AND c.created >= $6
+          AND c.source = $3 AND (c.voter_hash = $4 OR c.ip_hash = $5))";
+
 macro_rules! moderation_store {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
@@ -24,6 +40,7 @@ macro_rules! moderation_store {
                     .bind(settings)
                     .execute(&self.write)
                     .await?;
+                self.sites.forget();
                 Ok(())
             }
 
@@ -103,6 +120,35 @@ macro_rules! moderation_store {
                 Ok(q.build_query_as().fetch_all(&self.read).await?)
             }
 
+            async fn screen_facts(
+                &self,
+                q: &$crate::store::ScreenQuery<'_>,
+            ) -> anyhow::Result<(bool, bool)> {
+                let sql = format!(
+                    "{} SELECT EXISTS (SELECT 1 FROM bans
+                         WHERE site_id = $1 AND (expires IS NULL OR expires > $8)
+                           AND ((kind = 'email' AND value = LOWER($9))
+                             OR (kind = 'ip' AND value = $5)
+                             OR (kind = 'author' AND value = $4))),
+                     {}",
+                    $crate::store::moderation_sql::PAGE_CTE,
+                    $crate::store::moderation_sql::DUPLICATE
+                );
+                Ok(sqlx::query_as(&sql)
+                    .bind(q.site_id)
+                    .bind(q.page)
+                    .bind(q.source)
+                    .bind(q.voter_hash)
+                    .bind(q.ip_hash)
+                    // No window: a start no comment is newer than.
+                    .bind(q.duplicate_since.unwrap_or(i64::MAX))
+                    .bind($crate::store::write_sql::source_hash(q.source))
+                    .bind(q.now_ms)
+                    .bind(q.email.unwrap_or(""))
+                    .fetch_one(&self.read)
+                    .await?)
+            }
+
             async fn is_duplicate(
                 &self,
                 site_id: i64,
@@ -112,17 +158,19 @@ macro_rules! moderation_store {
                 ip_hash: &str,
                 since: i64,
             ) -> anyhow::Result<bool> {
-                let (found,): (bool,) = sqlx::query_as(
-                    "SELECT EXISTS (SELECT 1 FROM comments c JOIN pages p ON p.id = c.page_id
-                     WHERE p.site_id = $1 AND p.key = $2 AND c.source = $3
-                       AND (c.voter_hash = $4 OR c.ip_hash = $5) AND c.created >= $6)",
-                )
+                let sql = format!(
+                    "{} SELECT {}",
+                    $crate::store::moderation_sql::PAGE_CTE,
+                    $crate::store::moderation_sql::DUPLICATE
+                );
+                let (found,): (bool,) = sqlx::query_as(&sql)
                 .bind(site_id)
                 .bind(page)
                 .bind(source)
                 .bind(voter_hash)
                 .bind(ip_hash)
                 .bind(since)
+                .bind($crate::store::write_sql::source_hash(source))
                 .fetch_one(&self.read)
                 .await?;
                 Ok(found)

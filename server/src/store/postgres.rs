@@ -9,6 +9,11 @@ pub struct PostgresStore {
     read: PgPool,
     /// The same pool as `read`: PostgreSQL handles concurrent writers itself.
     write: PgPool,
+    /// New comments, committed in groups: one transaction and one WAL flush
+    /// for everything waiting, instead of one per comment.
+    comments: super::batch::CommentQueue,
+    sites: super::memo::SiteMemo,
+    salt: super::memo::SaltMemo,
 }
 
 impl PostgresStore {
@@ -21,11 +26,15 @@ impl PostgresStore {
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(Self {
             read: pool.clone(),
+            comments: super::batch::CommentQueue::spawn(CommentWriter(pool.clone())),
             write: pool,
+            sites: Default::default(),
+            salt: Default::default(),
         })
     }
 }
 
 super::sql::shared_store!(PostgresStore, Postgres);
+super::write_sql::comment_writer!(CommentWriter, Postgres);
 super::accounts_sql::accounts_store!(PostgresStore);
 super::moderation_sql::moderation_store!(PostgresStore, Postgres);

@@ -45,22 +45,31 @@ macro_rules! shared_store {
                     .await?;
                 }
                 tx.commit().await?;
+                self.sites.forget();
                 self.site(&spec.slug)
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("site vanished after upsert"))
             }
 
             async fn site(&self, slug: &str) -> anyhow::Result<Option<$crate::store::Site>> {
+                let generation = match self.sites.site(slug) {
+                    Ok(site) => return Ok(Some(site)),
+                    Err(generation) => generation,
+                };
                 let row: Option<$crate::store::rows::SiteRow> = sqlx::query_as(
                     "SELECT id, slug, name, moderation, settings FROM sites WHERE slug = $1",
                 )
                 .bind(slug)
                 .fetch_optional(&self.read)
                 .await?;
-                match row {
-                    Some(row) => Ok(Some(self.with_origins(row).await?)),
-                    None => Ok(None),
-                }
+                let Some(row) = row else { return Ok(None) };
+                let site = self.with_origins(row).await?;
+                self.sites.put_site(generation, &site);
+                Ok(Some(site))
+            }
+
+            fn forget_sites(&self) {
+                self.sites.forget();
             }
 
             async fn sites(&self) -> anyhow::Result<Vec<$crate::store::Site>> {
@@ -77,12 +86,20 @@ macro_rules! shared_store {
             }
 
             async fn origin_known(&self, origin: &str) -> anyhow::Result<bool> {
-                let (known,): (bool,) =
-                    sqlx::query_as("SELECT EXISTS (SELECT 1 FROM site_origins WHERE origin = $1)")
-                        .bind(origin)
-                        .fetch_one(&self.read)
-                        .await?;
-                Ok(known)
+                let all = match self.sites.origins() {
+                    Ok(all) => all,
+                    Err(generation) => {
+                        let rows: Vec<(String,)> =
+                            sqlx::query_as("SELECT DISTINCT origin FROM site_origins")
+                                .fetch_all(&self.read)
+                                .await?;
+                        let all: std::sync::Arc<std::collections::HashSet<String>> =
+                            std::sync::Arc::new(rows.into_iter().map(|(o,)| o).collect());
+                        self.sites.put_origins(generation, all.clone());
+                        all
+                    }
+                };
+                Ok(all.contains(origin))
             }
 
             async fn page(
@@ -160,82 +177,7 @@ macro_rules! shared_store {
                 &self,
                 new: &$crate::store::NewCommentRow,
             ) -> anyhow::Result<$crate::store::Created> {
-                use $crate::store::{rows::ParentRow, Created};
-                let mut tx = self.write.begin().await?;
-                // Keep the first title and URL seen: a later commenter must
-                // not be able to rename someone else's page.
-                let (page_id, locked): (i64, bool) = sqlx::query_as(
-                    "INSERT INTO pages (site_id, key, title, url, created)
-                     VALUES ($1, $2, $3, $4, $5)
-                     ON CONFLICT (site_id, key) DO UPDATE
-                     SET title = COALESCE(pages.title, excluded.title),
-                         url = COALESCE(pages.url, excluded.url)
-                     RETURNING id, locked",
-                )
-                .bind(new.site_id)
-                .bind(&new.page)
-                .bind(&new.title)
-                .bind(&new.url)
-                .bind(new.now_ms)
-                .fetch_one(&mut *tx)
-                .await?;
-                if locked {
-                    return Ok(Created::PageLocked);
-                }
-                let parent_sql = "SELECT id, page_id, parent_id, depth, status
-                                  FROM comments WHERE id = $1";
-                let (parent, depth) = match new.parent {
-                    None => (None, 0),
-                    Some(id) => {
-                        let found: Option<ParentRow> = sqlx::query_as(parent_sql)
-                            .bind(id)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                        let Some(mut p) =
-                            found.filter(|p| p.page_id == page_id && p.status == "approved")
-                        else {
-                            return Ok(Created::ParentNotFound);
-                        };
-                        // Too deep: attach beside the parent instead, at the cap.
-                        while p.depth >= new.max_depth {
-                            let Some(up) = p.parent_id else { break };
-                            p = sqlx::query_as(parent_sql)
-                                .bind(up)
-                                .fetch_one(&mut *tx)
-                                .await?;
-                        }
-                        (Some(p.id), p.depth + 1)
-                    }
-                };
-                let sql = format!(
-                    "INSERT INTO comments (page_id, parent_id, depth, author, email, website,
-                         avatar, source, html, status, created, notify, edit_token_hash,
-                         ip_hash, voter_hash, held_reason)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-                     RETURNING {}",
-                    $crate::store::rows::COMMENT_COLUMNS
-                );
-                let row = sqlx::query_as(&sql)
-                    .bind(page_id)
-                    .bind(parent)
-                    .bind(depth)
-                    .bind(&new.author)
-                    .bind(&new.email)
-                    .bind(&new.website)
-                    .bind(&new.avatar)
-                    .bind(&new.source)
-                    .bind(&new.html)
-                    .bind(new.status.as_str())
-                    .bind(new.now_ms)
-                    .bind(new.notify)
-                    .bind(&new.edit_token_hash)
-                    .bind(&new.ip_hash)
-                    .bind(&new.voter_hash)
-                    .bind(&new.held_reason)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(Created::Comment(row))
+                self.comments.create(new).await
             }
 
             async fn comment_meta(
@@ -263,7 +205,7 @@ macro_rules! shared_store {
                 now_ms: i64,
             ) -> anyhow::Result<Option<$crate::store::CommentRow>> {
                 let sql = format!(
-                    "UPDATE comments SET source = $2, html = $3, edited = $4
+                    "UPDATE comments SET source = $2, html = $3, edited = $4, source_hash = $5
                      WHERE id = $1 AND status <> 'deleted' RETURNING {}",
                     $crate::store::rows::COMMENT_COLUMNS
                 );
@@ -272,6 +214,7 @@ macro_rules! shared_store {
                     .bind(source)
                     .bind(html)
                     .bind(now_ms)
+                    .bind($crate::store::write_sql::source_hash(source))
                     .fetch_optional(&self.write)
                     .await?)
             }

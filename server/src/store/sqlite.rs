@@ -13,6 +13,10 @@ pub struct SqliteStore {
     /// Exactly one connection: SQLite allows one writer at a time, and
     /// queueing in the pool is fairer and cheaper than `SQLITE_BUSY` retries.
     write: SqlitePool,
+    /// New comments, committed in groups through `write`.
+    comments: super::batch::CommentQueue,
+    sites: super::memo::SiteMemo,
+    salt: super::memo::SaltMemo,
 }
 
 impl SqliteStore {
@@ -43,10 +47,17 @@ impl SqliteStore {
                 .connect_with(options)
                 .await?
         };
-        Ok(Self { read, write })
+        Ok(Self {
+            read,
+            comments: super::batch::CommentQueue::spawn(CommentWriter(write.clone())),
+            write,
+            sites: Default::default(),
+            salt: Default::default(),
+        })
     }
 }
 
 super::sql::shared_store!(SqliteStore, Sqlite);
+super::write_sql::comment_writer!(CommentWriter, Sqlite);
 super::accounts_sql::accounts_store!(SqliteStore);
 super::moderation_sql::moderation_store!(SqliteStore, Sqlite);

@@ -31,3 +31,4 @@ mod spam_defence;
 mod store;
 mod thread;
 mod votes;
+mod write_path;

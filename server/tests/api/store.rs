@@ -8,7 +8,7 @@ use confab_api::CommentStatus;
 use crate::helpers::*;
 use crate::on_both_backends;
 
-async fn open(backend: Backend) -> (TestDb, Arc<dyn Store>, i64) {
+pub async fn open(backend: Backend) -> (TestDb, Arc<dyn Store>, i64) {
     let db = TestDb::new(backend).await;
     let store = store::connect(&db.url)
         .await
@@ -20,7 +20,7 @@ async fn open(backend: Backend) -> (TestDb, Arc<dyn Store>, i64) {
     (db, store, site.id)
 }
 
-fn spec(slug: &str, origins: &[&str]) -> SiteSpec {
+pub fn spec(slug: &str, origins: &[&str]) -> SiteSpec {
     SiteSpec {
         slug: slug.into(),
         name: slug.to_uppercase(),
@@ -29,7 +29,7 @@ fn spec(slug: &str, origins: &[&str]) -> SiteSpec {
     }
 }
 
-fn new(site_id: i64, page: &str, parent: Option<i64>) -> NewCommentRow {
+pub fn new(site_id: i64, page: &str, parent: Option<i64>) -> NewCommentRow {
     NewCommentRow {
         site_id,
         page: page.into(),
