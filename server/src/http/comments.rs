@@ -21,7 +21,7 @@ use crate::{
         screen::{self, Candidate},
     },
     store::{now_ms, CommentMeta, Created, NewCommentRow},
-    AppState, Error, PageEvent, Result,
+    AppState, Error, Result,
 };
 
 #[utoipa::path(
@@ -255,20 +255,7 @@ pub async fn comment_in_site(state: &AppState, id: i64, origin: &Origin) -> Resu
 }
 
 /// After a write: drop the page's cached threads and, when readers could see
-/// the comment, tell the page's event streams.
+/// the comment, tell the page's event streams, on every instance.
 pub(crate) fn changed(state: &AppState, site: &str, page: &str, event: Option<Event>) {
-    state
-        .threads
-        .invalidate(&(site.to_owned(), page.to_owned()));
-    if let Some(event) = event {
-        // No receivers is not an error: nobody is watching this page.
-        let _ = state.events.send(
-            PageEvent {
-                site: site.to_owned(),
-                page: page.to_owned(),
-                event,
-            }
-            .into(),
-        );
-    }
+    state.bus.changed(site, page, event);
 }

@@ -2,6 +2,7 @@
 //! database per test, on SQLite and on PostgreSQL.
 
 mod admin_helpers;
+mod cluster_helpers;
 mod helpers;
 mod smtp;
 
@@ -10,6 +11,7 @@ mod admin_queue;
 mod admin_scope;
 mod binary;
 mod cli;
+mod cluster;
 mod comments;
 mod concurrency;
 mod counts;
@@ -19,6 +21,7 @@ mod events;
 mod health;
 mod mail;
 mod openapi;
+mod operations;
 mod preview;
 mod spam_defence;
 mod store;
