@@ -44,5 +44,9 @@ async fn database(state: &AppState) -> Result<()> {
 }
 
 fn unavailable(message: &'static str) -> Error {
-    Error::client(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable, message)
+    Error::client(
+        StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Unavailable,
+        message,
+    )
 }

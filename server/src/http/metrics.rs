@@ -66,9 +66,8 @@ impl Default for Metrics {
     fn default() -> Self {
         let requests = Family::<RequestLabels, Counter>::default();
         // 1 ms to about 16 s.
-        let latency: LatencyFamily = Family::new_with_constructor(|| {
-            Histogram::new(exponential_buckets(0.001, 2.0, 15))
-        });
+        let latency: LatencyFamily =
+            Family::new_with_constructor(|| Histogram::new(exponential_buckets(0.001, 2.0, 15)));
         let mut registry = Registry::default();
         registry.register(
             "confab_http_requests",
@@ -126,7 +125,11 @@ async fn metrics(State(state): State<AppState>) -> Result<Response> {
     text::encode_registry(&mut out, &scrape).map_err(anyhow::Error::from)?;
     text::encode_eof(&mut out).map_err(anyhow::Error::from)?;
     let kind = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-    Ok(([(header::CONTENT_TYPE, HeaderValue::from_static(kind))], out).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, HeaderValue::from_static(kind))],
+        out,
+    )
+        .into_response())
 }
 
 /// The figures read at scrape time.
@@ -167,7 +170,14 @@ async fn scrape(state: &AppState) -> Result<Registry> {
     let pools = Family::<PoolLabels, Gauge>::default();
     for p in state.store.pools() {
         let busy = i64::from(p.size).saturating_sub(i64::try_from(p.idle).unwrap_or(0));
-        let set = |state, v: i64| pools.get_or_create(&PoolLabels { pool: p.pool, state }).set(v);
+        let set = |state, v: i64| {
+            pools
+                .get_or_create(&PoolLabels {
+                    pool: p.pool,
+                    state,
+                })
+                .set(v)
+        };
         set("busy", busy);
         set("idle", i64::try_from(p.idle).unwrap_or(0));
         set("max", i64::from(p.max));

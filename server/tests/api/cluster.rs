@@ -44,7 +44,10 @@ async fn every_write_through_the_balancer_reaches_a_read_from_every_instance_wit
     let took = cluster
         .until_everywhere("demo", page, |t| t.comments.iter().any(|x| x.id == id))
         .await;
-    assert!(took < SECOND, "the post took {took:?} to reach every instance");
+    assert!(
+        took < SECOND,
+        "the post took {took:?} to reach every instance"
+    );
     let r = cluster
         .client
         .get(cluster.at(2, &format!("/api/v1/sites/demo/thread?page={page}")))
@@ -145,7 +148,12 @@ async fn a_moderator_logged_in_through_one_instance_acts_through_the_others() {
         .post(&cluster.url, "held", page, "Waiting for a moderator")
         .await;
     assert_eq!(r.status(), StatusCode::ACCEPTED);
-    let id = r.json::<confab_api::CreatedComment>().await.unwrap().comment.id;
+    let id = r
+        .json::<confab_api::CreatedComment>()
+        .await
+        .unwrap()
+        .comment
+        .id;
     for i in 0..3 {
         assert_eq!(cluster.thread(i, "held", page).await.total, 0);
     }
@@ -177,7 +185,11 @@ async fn a_moderator_logged_in_through_one_instance_acts_through_the_others() {
     let approve = admin(1, &format!("/admin/api/comments/{id}/approve"), json!({}))
         .await
         .unwrap();
-    assert_eq!(approve.status(), StatusCode::OK, "instance 1 knows the session");
+    assert_eq!(
+        approve.status(),
+        StatusCode::OK,
+        "instance 1 knows the session"
+    );
     let took = cluster
         .until_everywhere("held", page, |t| t.total == 1)
         .await;
@@ -195,15 +207,41 @@ async fn a_moderator_logged_in_through_one_instance_acts_through_the_others() {
         .until_everywhere("held", page, |t| t.locked == Some(true))
         .await;
     assert!(took < SECOND, "the lock took {took:?}");
-    let refused = cluster.post(&cluster.instances[0].url, "held", page, "Late").await;
+    let refused = cluster
+        .post(&cluster.instances[0].url, "held", page, "Late")
+        .await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
+
+    // An IP ban made on one instance holds on all: bans and the daily IP
+    // salt live in the database.
+    let ban = admin(
+        1,
+        &format!("/admin/api/sites/{held}/bans"),
+        json!({ "kind": "ip", "comment": id }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(ban.status(), StatusCode::CREATED);
+    for i in 0..3 {
+        let url = &cluster.instances[i].url;
+        let r = cluster.post(url, "held", "/scale/other", "Banned?").await;
+        assert_eq!(
+            r.status(),
+            StatusCode::FORBIDDEN,
+            "instance {i} missed the ban"
+        );
+    }
 
     let logout = admin(2, "/admin/api/logout", json!({})).await.unwrap();
     assert!(logout.status().is_success());
     let after = admin(0, &format!("/admin/api/comments/{id}/pin"), json!({}))
         .await
         .unwrap();
-    assert_eq!(after.status(), StatusCode::UNAUTHORIZED, "logged out everywhere");
+    assert_eq!(
+        after.status(),
+        StatusCode::UNAUTHORIZED,
+        "logged out everywhere"
+    );
 }
 
 #[tokio::test]
@@ -252,7 +290,11 @@ async fn killing_an_instance_during_a_32_poster_load_loses_no_acknowledged_comme
     let acked = acked.lock().unwrap().clone();
     let ids: Vec<i64> = acked.iter().map(|(id, _)| *id).collect();
     let after_kill = acked.iter().filter(|(_, after)| *after).count();
-    assert!(ids.len() > 32, "the load acknowledged only {} posts", ids.len());
+    assert!(
+        ids.len() > 32,
+        "the load acknowledged only {} posts",
+        ids.len()
+    );
     assert!(after_kill > 0, "nothing was acknowledged after the kill");
     let mut db = cluster.psql().await;
     let stored: i64 = sqlx::query_scalar(
@@ -262,7 +304,11 @@ async fn killing_an_instance_during_a_32_poster_load_loses_no_acknowledged_comme
     .fetch_one(&mut db)
     .await
     .unwrap();
-    assert_eq!(stored, i64::try_from(ids.len()).unwrap(), "an acknowledged comment is missing");
+    assert_eq!(
+        stored,
+        i64::try_from(ids.len()).unwrap(),
+        "an acknowledged comment is missing"
+    );
     let mut unique = ids.clone();
     unique.sort_unstable();
     unique.dedup();
@@ -274,7 +320,10 @@ async fn killing_an_instance_during_a_32_poster_load_loses_no_acknowledged_comme
         for p in 0..4 {
             total += cluster.thread(i, "demo", &format!("/load/{p}")).await.total;
         }
-        assert!(total >= i64::try_from(ids.len()).unwrap(), "instance {i} serves every comment");
+        assert!(
+            total >= i64::try_from(ids.len()).unwrap(),
+            "instance {i} serves every comment"
+        );
     }
     for _ in 0..6 {
         assert_eq!(cluster.status(&cluster.via_balancer("/healthz")).await, 200);
@@ -289,7 +338,11 @@ async fn an_instance_whose_notification_connection_is_cut_serves_nothing_stale_a
     cluster
         .until_everywhere("demo", page, |t| t.total == 1)
         .await;
-    assert_eq!(cluster.thread(0, "demo", page).await.total, 1, "cached on 0");
+    assert_eq!(
+        cluster.thread(0, "demo", page).await.total,
+        1,
+        "cached on 0"
+    );
 
     // Keep the listener away once it is cut, as a longer outage would.
     let mut db = cluster.psql().await;
@@ -317,10 +370,17 @@ async fn an_instance_whose_notification_connection_is_cut_serves_nothing_stale_a
 
     let start = Instant::now();
     while cluster.status(&cluster.at(0, "/readyz")).await != 503 {
-        assert!(start.elapsed() < Duration::from_secs(3), "still ready after the cut");
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "still ready after the cut"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(cluster.status(&cluster.at(0, "/healthz")).await, 200, "alive all along");
+    assert_eq!(
+        cluster.status(&cluster.at(0, "/healthz")).await,
+        200,
+        "alive all along"
+    );
     // Instance 0 cannot hear about this write; it must not serve its cache.
     let second = cluster
         .post(&cluster.instances[1].url, "demo", page, "During the cut")
@@ -335,7 +395,10 @@ async fn an_instance_whose_notification_connection_is_cut_serves_nothing_stale_a
         .unwrap();
     let start = Instant::now();
     while cluster.status(&cluster.at(0, "/readyz")).await != 200 {
-        assert!(start.elapsed() < Duration::from_secs(10), "never ready again");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "never ready again"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // Back to caching, and to hearing the others.

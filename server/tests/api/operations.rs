@@ -78,12 +78,16 @@ on_both_backends! {
 }
 
 #[tokio::test]
-async fn confab_backup_copies_a_serving_sqlite_database_into_a_file_that_opens_with_its_comments()
-{
+async fn confab_backup_copies_a_serving_sqlite_database_into_a_file_that_opens_with_its_comments() {
     let app = spawn_app(Backend::Sqlite).await;
     let mut ids = Vec::new();
     for n in 0..20 {
-        ids.push(app.comment("/backed/up", &format!("Comment {n}")).await.comment.id);
+        ids.push(
+            app.comment("/backed/up", &format!("Comment {n}"))
+                .await
+                .comment
+                .id,
+        );
     }
     // Posting goes on while the backup runs.
     let (client, url) = (app.client.clone(), app.url("/api/v1/sites/demo/comments"));
@@ -103,12 +107,20 @@ async fn confab_backup_copies_a_serving_sqlite_database_into_a_file_that_opens_w
     let file = dir.path().join("copy.db");
     let db = app.state.config.database_url.clone();
     let backup = Cli::try_parse_from([
-        "confab", "--database-url", &db, "backup", file.to_str().unwrap(),
+        "confab",
+        "--database-url",
+        &db,
+        "backup",
+        file.to_str().unwrap(),
     ])
     .unwrap();
     cli::run(backup).await.unwrap();
     writer.await.unwrap();
-    assert_eq!(app.thread("/busy").await.total, 50, "the server kept serving");
+    assert_eq!(
+        app.thread("/busy").await.total,
+        50,
+        "the server kept serving"
+    );
 
     // Restoring is copying the file into place: the copy opens on its own.
     let restored = dir.path().join("restored.db");
@@ -122,10 +134,17 @@ async fn confab_backup_copies_a_serving_sqlite_database_into_a_file_that_opens_w
     }
 
     let again = Cli::try_parse_from([
-        "confab", "--database-url", &db, "backup", file.to_str().unwrap(),
+        "confab",
+        "--database-url",
+        &db,
+        "backup",
+        file.to_str().unwrap(),
     ])
     .unwrap();
-    assert!(cli::run(again).await.is_err(), "an existing file is not overwritten");
+    assert!(
+        cli::run(again).await.is_err(),
+        "an existing file is not overwritten"
+    );
 }
 
 #[tokio::test]
