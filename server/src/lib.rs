@@ -89,7 +89,8 @@ impl AppState {
                 events.clone(),
                 store.clone(),
                 shutdown.clone(),
-            )?
+            )
+            .await?
         } else {
             Arc::new(notify::Bus::local(threads.clone(), events.clone()))
         };

@@ -4,6 +4,10 @@
 //! database, through `LISTEN`/`NOTIFY` (no broker of our own). SQLite is one
 //! instance, so there it stays in process.
 //!
+//! The writer awaits its `NOTIFY` before it answers, and PostgreSQL delivers
+//! notifications in commit order: so a reader sees events in the order the
+//! writers acknowledged them, whichever instances they went through.
+//!
 //! While the listening connection is down this instance could miss other
 //! instances' invalidations, so it stops serving from its cache and reports
 //! not ready until the connection is back; then it forgets the whole cache
@@ -17,7 +21,7 @@ use std::{
 use confab_api::Event;
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
-use tokio::sync::{broadcast, mpsc, watch};
+use tokio::sync::{broadcast, watch};
 
 use crate::{cache::ThreadCache, store::Store, PageEvent};
 
@@ -36,8 +40,8 @@ pub struct Bus {
     instance: String,
     threads: Arc<ThreadCache>,
     events: broadcast::Sender<Arc<PageEvent>>,
-    /// Payloads for the publishing task, in write order. `None` on SQLite.
-    outbox: Option<mpsc::UnboundedSender<String>>,
+    /// Sends notifications; `None` on SQLite.
+    publisher: Option<PgPool>,
     /// Whether other instances' changes reach us (always true on SQLite).
     live: watch::Sender<bool>,
     resync: Mutex<Vec<Hook>>,
@@ -63,16 +67,16 @@ impl Bus {
             instance: String::new(),
             threads,
             events,
-            outbox: None,
+            publisher: None,
             live: watch::channel(true).0,
             resync: Mutex::default(),
         }
     }
 
-    /// A bus shared through the PostgreSQL at `url`. Its two connections are
-    /// its own, apart from the store's pool, so a busy pool never delays a
-    /// notification. The cache stays suspended until the listener is up.
-    pub fn postgres(
+    /// A bus shared through the PostgreSQL at `url`, listening before it
+    /// returns. Its two connections are its own, apart from the store's
+    /// pool, so a busy pool never delays a notification.
+    pub async fn postgres(
         url: &str,
         threads: Arc<ThreadCache>,
         events: broadcast::Sender<Arc<PageEvent>>,
@@ -81,53 +85,66 @@ impl Bus {
     ) -> anyhow::Result<Arc<Self>> {
         use rand::Rng;
         let options: PgConnectOptions = url.parse()?;
-        let instance = format!("{:016x}", rand::thread_rng().gen::<u64>());
-        let (outbox, queued) = mpsc::unbounded_channel();
-        threads.suspend();
-        let bus = Arc::new(Self {
-            instance,
-            threads,
-            events,
-            outbox: Some(outbox),
-            live: watch::channel(false).0,
-            resync: Mutex::default(),
-        });
-        let publisher = PgPoolOptions::new()
-            .max_connections(1)
-            .connect_lazy_with(options.clone().application_name("confab-notify"));
-        tokio::spawn(publish(publisher, queued));
         // The process id lets an operator (or a test) find this instance's
         // listening backend in pg_stat_activity.
-        let listen_options =
-            options.application_name(&format!("confab-listener-{}", std::process::id()));
-        tokio::spawn(listen(bus.clone(), listen_options, store, shutdown));
+        let listen_options = options
+            .clone()
+            .application_name(&format!("confab-listener-{}", std::process::id()));
+        let listener = connect(&listen_options).await?;
+        let publisher = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_lazy_with(options.application_name("confab-notify"));
+        let bus = Arc::new(Self {
+            instance: format!("{:016x}", rand::thread_rng().gen::<u64>()),
+            threads,
+            events,
+            publisher: Some(publisher),
+            live: watch::channel(true).0,
+            resync: Mutex::default(),
+        });
+        tokio::spawn(listen(
+            bus.clone(),
+            listener,
+            listen_options,
+            store,
+            shutdown,
+        ));
         Ok(bus)
     }
 
-    /// Reports a write to `page` of `site`; `event` when readers could see
-    /// what changed.
-    pub fn changed(&self, site: &str, page: &str, event: Option<Event>) {
-        if let Some(outbox) = &self.outbox {
-            let mut note = Note {
-                from: self.instance.clone(),
-                site: site.to_owned(),
-                page: page.to_owned(),
-                event: event.clone(),
-                load: None,
-            };
-            let mut payload = serde_json::to_string(&note).unwrap_or_default();
-            if payload.len() > MAX_PAYLOAD {
-                note.load = match note.event.take() {
-                    Some(Event::Created { comment }) => Some((false, comment.id)),
-                    Some(Event::Edited { comment }) => Some((true, comment.id)),
-                    _ => None,
-                };
-                payload = serde_json::to_string(&note).unwrap_or_default();
-            }
-            // The publisher only stops with the runtime.
-            let _ = outbox.send(payload);
+    /// Reports a write to `page` of `site`, already committed; `event` when
+    /// readers could see what changed. This instance's cache drops the page
+    /// at once. On PostgreSQL the event reaches event streams, ours
+    /// included, through the database, once the notification is sent: every
+    /// instance then sees every instance's events in the same order.
+    pub async fn changed(&self, site: &str, page: &str, event: Option<Event>) {
+        self.threads.invalidate(&(site.to_owned(), page.to_owned()));
+        let Some(publisher) = &self.publisher else {
+            return self.send(site, page, event);
+        };
+        if !self.is_live() {
+            // Our own notification will not come back to us.
+            self.send(site, page, event.clone());
         }
-        self.apply(site, page, event);
+        let mut note = Note {
+            from: self.instance.clone(),
+            site: site.to_owned(),
+            page: page.to_owned(),
+            event,
+            load: None,
+        };
+        let mut payload = serde_json::to_string(&note).unwrap_or_default();
+        if payload.len() > MAX_PAYLOAD {
+            note.load = match note.event.take() {
+                Some(Event::Created { comment }) => Some((false, comment.id)),
+                Some(Event::Edited { comment }) => Some((true, comment.id)),
+                _ => None,
+            };
+            payload = serde_json::to_string(&note).unwrap_or_default();
+        }
+        // Its own task, so that a client hanging up cannot cancel it halfway.
+        let _ = tokio::spawn(publish(publisher.clone(), payload)).await;
     }
 
     /// Whether this instance hears every other instance's changes.
@@ -141,8 +158,7 @@ impl Bus {
         self.hooks().push(Box::new(hook));
     }
 
-    fn apply(&self, site: &str, page: &str, event: Option<Event>) {
-        self.threads.invalidate(&(site.to_owned(), page.to_owned()));
+    fn send(&self, site: &str, page: &str, event: Option<Event>) {
         if let Some(event) = event {
             // No receivers is not an error: nobody is watching this page.
             let _ = self.events.send(Arc::new(PageEvent {
@@ -158,8 +174,9 @@ impl Bus {
             Ok(note) => note,
             Err(e) => return tracing::warn!(error = %e, "unreadable notification"),
         };
-        if note.from == self.instance {
-            return;
+        if note.from != self.instance {
+            self.threads
+                .invalidate(&(note.site.clone(), note.page.clone()));
         }
         let event = match note.load {
             None => note.event,
@@ -179,7 +196,7 @@ impl Bus {
                 }
             },
         };
-        self.apply(&note.site, &note.page, event);
+        self.send(&note.site, &note.page, event);
     }
 
     fn suspend(&self) {
@@ -200,24 +217,22 @@ impl Bus {
     }
 }
 
-/// Sends queued payloads in order. A write is already committed when it is
-/// queued, so a failure here is retried briefly and then logged; other
-/// instances then serve that page stale until its next write.
-async fn publish(pool: PgPool, mut queued: mpsc::UnboundedReceiver<String>) {
-    while let Some(payload) = queued.recv().await {
-        for attempt in 1..=5 {
-            let sent = sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(CHANNEL)
-                .bind(&payload)
-                .execute(&pool)
-                .await;
-            match sent {
-                Ok(_) => break,
-                Err(e) if attempt == 5 => {
-                    tracing::error!(error = %e, "a change was not told to other instances");
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(100 * attempt)).await,
+/// Sends one notification. The write is already committed, so a failure is
+/// retried briefly and then logged: other instances then serve that page
+/// stale until its next write.
+async fn publish(pool: PgPool, payload: String) {
+    for attempt in 1..=3 {
+        let sent = sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(&payload)
+            .execute(&pool)
+            .await;
+        match sent {
+            Ok(_) => return,
+            Err(e) if attempt == 3 => {
+                tracing::error!(error = %e, "a change was not told to other instances");
             }
+            Err(_) => tokio::time::sleep(Duration::from_millis(50 * attempt)).await,
         }
     }
 }
@@ -226,17 +241,25 @@ async fn publish(pool: PgPool, mut queued: mpsc::UnboundedReceiver<String>) {
 /// suspends the cache whenever it is down.
 async fn listen(
     bus: Arc<Bus>,
+    first: PgListener,
     options: PgConnectOptions,
     store: Arc<dyn Store>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let mut listener = Some(first);
     let mut backoff = Duration::from_millis(100);
     loop {
-        match connect(&options).await {
+        let connected = match listener.take() {
+            Some(first) => Ok(first),
+            None => connect(&options).await,
+        };
+        match connected {
             Ok(mut listener) => {
                 backoff = Duration::from_millis(100);
-                bus.resync();
-                tracing::info!("listening for other instances' changes");
+                if !bus.is_live() {
+                    bus.resync();
+                    tracing::info!("listening for other instances' changes again");
+                }
                 loop {
                     tokio::select! {
                         next = listener.try_recv() => match next {

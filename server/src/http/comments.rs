@@ -126,7 +126,7 @@ pub async fn create(
     let event = visible.then(|| Event::Created {
         comment: comment.clone(),
     });
-    changed(&state, &site.slug, key.as_str(), event);
+    changed(&state, &site.slug, key.as_str(), event).await;
     if status == CommentStatus::Pending {
         if let Some(held) = state.store.admin_comment(comment.id).await? {
             mail::notify_held(&state, &site, held);
@@ -181,7 +181,7 @@ pub async fn edit(
     let event = visible.then(|| Event::Edited {
         comment: comment.clone(),
     });
-    changed(&state, &meta.site, &meta.page, event);
+    changed(&state, &meta.site, &meta.page, event).await;
     Ok(Json(comment))
 }
 
@@ -209,7 +209,7 @@ pub async fn delete(
     }
     let visible = meta.status() == CommentStatus::Approved;
     let event = visible.then_some(Event::Deleted { id });
-    changed(&state, &meta.site, &meta.page, event);
+    changed(&state, &meta.site, &meta.page, event).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -256,6 +256,6 @@ pub async fn comment_in_site(state: &AppState, id: i64, origin: &Origin) -> Resu
 
 /// After a write: drop the page's cached threads and, when readers could see
 /// the comment, tell the page's event streams, on every instance.
-pub(crate) fn changed(state: &AppState, site: &str, page: &str, event: Option<Event>) {
-    state.bus.changed(site, page, event);
+pub(crate) async fn changed(state: &AppState, site: &str, page: &str, event: Option<Event>) {
+    state.bus.changed(site, page, event).await;
 }

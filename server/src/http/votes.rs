@@ -56,7 +56,7 @@ pub async fn vote(
         ));
     }
     let score = state.store.vote(id, &client.voter, value).await?;
-    state.bus.changed(&meta.site, &meta.page, None);
+    state.bus.changed(&meta.site, &meta.page, None).await;
     Ok(Json(VoteResult {
         score,
         value: req.value,

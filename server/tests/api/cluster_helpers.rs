@@ -15,6 +15,8 @@ use serde_json::json;
 
 use crate::helpers::*;
 
+/// Start-up on a loaded shared machine can be slow.
+const READY_WITHIN: Duration = Duration::from_secs(20);
 const SECRET_KEY: &str = "a-shared-secret-key-for-the-cluster-tests-0123";
 
 /// A child process killed (SIGKILL) and reaped on drop, pass or fail.
@@ -44,16 +46,41 @@ pub struct Cluster {
     pub instances: Vec<Instance>,
     pub client: reqwest::Client,
     pub db: TestDb,
-    _dir: tempfile::TempDir,
+    /// Configuration and logs.
+    dir: tempfile::TempDir,
     _nginx: Proc,
 }
 
+impl Drop for Cluster {
+    /// A failing test shows what the servers logged.
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            return;
+        }
+        for entry in std::fs::read_dir(self.dir.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".log") {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                eprintln!("---- {name}\n{text}");
+            }
+        }
+    }
+}
+
+/// A free port below the ephemeral range: ports there are not handed out
+/// to everyone who binds port 0, so it stays ours between probing and use.
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use rand::Rng;
+    loop {
+        let port = rand::thread_rng().gen_range(20_000..32_000);
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// nginx from PATH or Debian's /usr/sbin; the tests fail without it.
@@ -85,17 +112,23 @@ impl Cluster {
         let mut instances = Vec::new();
         for _ in 0..3 {
             let instance = spawn_instance(&config, dir.path());
-            wait_until_ready(&client, &instance.url).await;
+            until_status(
+                &client,
+                &format!("{}/readyz", instance.url),
+                200,
+                READY_WITHIN,
+            )
+            .await;
             instances.push(instance);
         }
         let nginx = spawn_nginx(dir.path(), balancer, &instances);
-        wait_until_ready(&client, &url).await;
+        until_status(&client, &format!("{url}/readyz"), 200, READY_WITHIN).await;
         Self {
             url,
             instances,
             client,
             db,
-            _dir: dir,
+            dir,
             _nginx: nginx,
         }
     }
@@ -166,6 +199,26 @@ impl Cluster {
             }
         }
         start.elapsed()
+    }
+
+    /// Fails unless every instance shows the change `what` within 1 s.
+    pub async fn within_a_second(
+        &self,
+        what: &str,
+        site: &str,
+        page: &str,
+        ok: impl Fn(&Thread) -> bool,
+    ) {
+        let took = self.until_everywhere(site, page, ok).await;
+        assert!(
+            took < Duration::from_secs(1),
+            "{what} took {took:?} to reach every instance"
+        );
+    }
+
+    /// Waits until instance `i`'s `/readyz` answers `status`.
+    pub async fn readyz_answers(&self, i: usize, status: u16, limit: Duration) {
+        until_status(&self.client, &self.at(i, "/readyz"), status, limit).await;
     }
 
     pub async fn status(&self, url: &str) -> u16 {
@@ -241,7 +294,8 @@ fn spawn_nginx(dir: &Path, port: u16, instances: &[Instance]) -> Proc {
         .map(|i| format!("server {};\n", i.url.trim_start_matches("http://")))
         .collect();
     let conf = format!(
-        r#"worker_processes 1;
+        // One process, so that killing it on drop leaves no worker behind.
+        r#"master_process off;
 pid {d}/nginx.pid;
 error_log {d}/nginx-error.log warn;
 events {{ worker_connections 1024; }}
@@ -284,18 +338,18 @@ http {{
     Proc(child)
 }
 
-async fn wait_until_ready(client: &reqwest::Client, base: &str) {
+/// Polls `url` until it answers `status`, failing after `limit`.
+pub async fn until_status(client: &reqwest::Client, url: &str, status: u16, limit: Duration) {
     let start = Instant::now();
     loop {
-        if let Ok(r) = client.get(format!("{base}/readyz")).send().await {
-            if r.status() == StatusCode::OK {
-                return;
-            }
+        let got = match client.get(url).send().await {
+            Ok(r) => r.status().as_u16(),
+            Err(_) => 0,
+        };
+        if got == status {
+            return;
         }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "{base} did not become ready"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(start.elapsed() < limit, "{url} answers {got}, not {status}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

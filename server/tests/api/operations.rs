@@ -77,6 +77,12 @@ on_both_backends! {
     }
 }
 
+async fn backup(database_url: &str, file: &std::path::Path) -> anyhow::Result<()> {
+    let args = ["confab", "--database-url", database_url, "backup"];
+    let cli = Cli::try_parse_from(args.into_iter().chain([file.to_str().unwrap()])).unwrap();
+    cli::run(cli).await
+}
+
 #[tokio::test]
 async fn confab_backup_copies_a_serving_sqlite_database_into_a_file_that_opens_with_its_comments() {
     let app = spawn_app(Backend::Sqlite).await;
@@ -106,15 +112,7 @@ async fn confab_backup_copies_a_serving_sqlite_database_into_a_file_that_opens_w
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("copy.db");
     let db = app.state.config.database_url.clone();
-    let backup = Cli::try_parse_from([
-        "confab",
-        "--database-url",
-        &db,
-        "backup",
-        file.to_str().unwrap(),
-    ])
-    .unwrap();
-    cli::run(backup).await.unwrap();
+    backup(&db, &file).await.unwrap();
     writer.await.unwrap();
     assert_eq!(
         app.thread("/busy").await.total,
@@ -133,16 +131,8 @@ async fn confab_backup_copies_a_serving_sqlite_database_into_a_file_that_opens_w
         assert!(meta.is_some(), "comment {id} is in the backup");
     }
 
-    let again = Cli::try_parse_from([
-        "confab",
-        "--database-url",
-        &db,
-        "backup",
-        file.to_str().unwrap(),
-    ])
-    .unwrap();
     assert!(
-        cli::run(again).await.is_err(),
+        backup(&db, &file).await.is_err(),
         "an existing file is not overwritten"
     );
 }
