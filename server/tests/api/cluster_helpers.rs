@@ -274,7 +274,7 @@ fn spawn_instance(config: &Path, dir: &Path) -> Instance {
         .env_remove("CONFAB_DATABASE_URL")
         .env_remove("CONFAB_CONFIG")
         .env("RUST_LOG", "confab=info")
-        .stdout(Stdio::null())
+        .stdout(log.try_clone().unwrap())
         .stderr(log)
         .spawn()
         .expect("the confab binary starts");

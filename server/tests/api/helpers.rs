@@ -118,7 +118,7 @@ impl Drop for TestDb {
     }
 }
 
-pub fn admin_url() -> String {
+fn admin_url() -> String {
     std::env::var("CONFAB_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
