@@ -416,13 +416,3 @@ async fn an_instance_whose_notification_connection_is_cut_serves_nothing_stale_a
         .await;
     assert_eq!(third.comment.status, CommentStatus::Approved);
 }
-
-/// The value of one series (`name` or `name{label="value"}`) in Prometheus text.
-pub fn metric(text: &str, name: &str) -> f64 {
-    text.lines()
-        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
-        .unwrap_or_else(|| panic!("no {name} in\n{text}"))
-        .trim()
-        .parse()
-        .unwrap()
-}

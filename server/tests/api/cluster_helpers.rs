@@ -353,3 +353,13 @@ pub async fn until_status(client: &reqwest::Client, url: &str, status: u16, limi
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// The value of one series (`name` or `name{label="value"}`) in Prometheus text.
+pub fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("no {name} in\n{text}"))
+        .trim()
+        .parse()
+        .unwrap()
+}

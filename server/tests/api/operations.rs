@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use confab::cli::{self, Cli};
 
-use crate::cluster::metric;
+use crate::cluster_helpers::metric;
 use crate::events::Events;
 use crate::helpers::*;
 use crate::on_both_backends;
