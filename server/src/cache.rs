@@ -2,8 +2,15 @@
 //! cursor, limit). Every write to a page drops that page's entries. A read
 //! that raced a write must not store what it read, so reads take a ticket
 //! before querying and a put only lands if no invalidation came after it.
+//! While another instance's invalidations may be missed (the notification
+//! connection is down) the cache is suspended: every read goes to the
+//! database, and resuming starts from an empty cache.
 
-use std::{collections::HashMap, sync::Arc, sync::Mutex};
+use std::{
+    collections::HashMap,
+    sync::atomic::{AtomicU64, Ordering},
+    sync::{Arc, Mutex},
+};
 
 use bytes::Bytes;
 
@@ -27,10 +34,14 @@ pub struct ThreadCache {
     inner: Mutex<Inner>,
     max_pages: usize,
     max_variants: usize,
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
 #[derive(Default)]
 struct Inner {
+    /// Serving from (and filling) the cache is off.
+    suspended: bool,
     /// Counts invalidations; a ticket is a reading of it.
     clock: u64,
     /// Invalidations at or before this were forgotten when the map was
@@ -50,21 +61,62 @@ impl ThreadCache {
             inner: Mutex::default(),
             max_pages,
             max_variants,
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
     }
 
     /// The cached response, or a ticket to store a fresh one with.
     pub fn get(&self, page: &PageId, variant: &Variant) -> Result<Arc<Cached>, Ticket> {
         let inner = self.lock();
-        match inner.pages.get(page).and_then(|e| e.variants.get(variant)) {
-            Some(hit) => Ok(hit.clone()),
-            None => Err(Ticket(inner.clock)),
+        let hit = (!inner.suspended)
+            .then(|| inner.pages.get(page).and_then(|e| e.variants.get(variant)))
+            .flatten();
+        match hit {
+            Some(hit) => {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                Ok(hit.clone())
+            }
+            None => {
+                self.misses.fetch_add(1, Ordering::Relaxed);
+                Err(Ticket(inner.clock))
+            }
         }
+    }
+
+    /// `(hits, misses)` since start; a suspended cache only misses.
+    pub fn stats(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Stops serving and storing: invalidations may be getting lost.
+    pub fn suspend(&self) {
+        self.lock().suspended = true;
+    }
+
+    /// Forgets everything and serves again. Reads that started before this
+    /// cannot store what they read, since it may predate a lost invalidation.
+    pub fn resume(&self) {
+        let mut inner = self.lock();
+        inner.clock += 1;
+        inner.floor = inner.clock;
+        inner.pages.clear();
+        inner.suspended = false;
+    }
+
+    pub fn is_suspended(&self) -> bool {
+        self.lock().suspended
     }
 
     /// Stores `cached` unless the page was written since `ticket` was taken.
     pub fn put(&self, page: PageId, variant: Variant, ticket: Ticket, cached: Arc<Cached>) {
         let mut inner = self.lock();
+        if inner.suspended {
+            return;
+        }
         let invalidated_at = inner
             .pages
             .get(&page)
@@ -163,6 +215,22 @@ mod tests {
         cache.invalidate(&page("b"));
         cache.put(page("a"), variant(), ticket, body("x"));
         assert!(cache.get(&page("a"), &variant()).is_ok());
+    }
+
+    #[test]
+    fn a_suspended_cache_serves_nothing_and_resumes_empty() {
+        let cache = ThreadCache::new(10, 10);
+        let ticket = cache.get(&page("a"), &variant()).unwrap_err();
+        cache.put(page("a"), variant(), ticket, body("x"));
+        cache.suspend();
+        let during = cache.get(&page("a"), &variant()).unwrap_err();
+        cache.put(page("a"), variant(), during, body("y"));
+        cache.resume();
+        // Neither the old entry nor a read taken while suspended survive.
+        assert!(cache.get(&page("a"), &variant()).is_err());
+        cache.put(page("a"), variant(), during, body("y"));
+        assert!(cache.get(&page("a"), &variant()).is_err());
+        assert_eq!(cache.stats().0, 0);
     }
 
     #[test]

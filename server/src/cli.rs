@@ -67,6 +67,9 @@ pub enum Command {
     /// Manage the moderators who may log in at /admin.
     #[command(subcommand)]
     Moderator(ModeratorCommand),
+    /// Copy the SQLite database to FILE while the server keeps serving
+    /// (PostgreSQL: use pg_dump).
+    Backup { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -176,6 +179,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Moderator(command) => moderator(&config, command).await?,
+        Command::Backup { file } => {
+            if store::is_postgres(&config.database_url) {
+                anyhow::bail!(
+                    "confab backup copies SQLite databases only; for PostgreSQL use pg_dump, \
+                     e.g. pg_dump --format=custom --file=confab.dump \"$CONFAB_DATABASE_URL\""
+                );
+            }
+            let store = store::connect(&config.database_url).await?;
+            store.backup(&file).await?;
+            println!("{}", file.display());
+        }
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod moderation;
+pub mod notify;
 pub mod ratelimit;
 pub mod store;
 
@@ -40,6 +41,11 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub threads: Arc<cache::ThreadCache>,
     pub events: broadcast::Sender<Arc<PageEvent>>,
+    /// Where every write reports "this page changed": drops cached threads
+    /// and feeds event streams here and, on PostgreSQL, on every instance.
+    /// Caches of database rows hook into [`notify::Bus::on_resync`].
+    pub bus: Arc<notify::Bus>,
+    pub metrics: Arc<http::metrics::Metrics>,
     /// New comments per IP and per page (a one-minute window).
     pub posts: Arc<ratelimit::RateLimiter>,
     /// Failed logins per IP and per e-mail (a 15-minute window).
@@ -74,6 +80,20 @@ impl AppState {
             None => None,
         };
         let (shutdown_tx, shutdown) = watch::channel(false);
+        let threads = Arc::new(cache::ThreadCache::new(10_000, 64));
+        let events = broadcast::channel(1024).0;
+        let bus = if store::is_postgres(&config.database_url) {
+            notify::Bus::postgres(
+                &config.database_url,
+                threads.clone(),
+                events.clone(),
+                store.clone(),
+                shutdown.clone(),
+            )
+            .await?
+        } else {
+            Arc::new(notify::Bus::local(threads.clone(), events.clone()))
+        };
         Ok(Self {
             posts: Arc::new(ratelimit::RateLimiter::new(Duration::from_secs(60))),
             logins: Arc::new(ratelimit::RateLimiter::new(Duration::from_secs(15 * 60))),
@@ -84,8 +104,10 @@ impl AppState {
             signing_key,
             config: Arc::new(config),
             store,
-            threads: Arc::new(cache::ThreadCache::new(10_000, 64)),
-            events: broadcast::channel(1024).0,
+            threads,
+            events,
+            bus,
+            metrics: Arc::default(),
             shutdown,
             shutdown_tx: Arc::new(shutdown_tx),
         })

@@ -11,6 +11,7 @@ pub mod events;
 pub mod extract;
 pub mod health;
 pub mod layers;
+pub mod metrics;
 pub mod preview;
 pub mod thread;
 pub mod votes;
@@ -105,10 +106,16 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(api)
         .merge(ops)
+        .merge(health::router())
+        .merge(metrics::router())
         .merge(assets::router())
         .merge(admin::router(&state).layer(DefaultBodyLimit::max(limits.request_bytes)))
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .with_state(state);
     layers::common(app)
 }

@@ -58,7 +58,7 @@ pub async fn vote(
         ));
     }
     let score = state.store.vote(id, &client.voter, value).await?;
-    state.threads.invalidate(&(meta.site, meta.page));
+    state.bus.changed(&meta.site, &meta.page, None).await;
     Ok(Json(VoteResult {
         score,
         value: req.value,

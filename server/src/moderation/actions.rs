@@ -56,7 +56,7 @@ pub async fn apply(
         }),
         _ => None,
     };
-    changed(state, &after.site, &after.page, event);
+    changed(state, &after.site, &after.page, event).await;
     audit(state, actor, action.as_str(), &before, &after).await?;
     Ok(after)
 }
@@ -79,7 +79,7 @@ pub async fn edit(
     let event = (after.status() == CommentStatus::Approved).then(|| Event::Edited {
         comment: after.public(),
     });
-    changed(state, &after.site, &after.page, event);
+    changed(state, &after.site, &after.page, event).await;
     audit(state, actor, "edit", &before, &after).await?;
     Ok(after)
 }

@@ -7,6 +7,7 @@ pub mod admin;
 mod batch;
 pub mod memo;
 mod moderation_sql;
+pub mod ops;
 mod postgres;
 pub(crate) mod rows;
 mod sql;
@@ -24,6 +25,7 @@ pub use admin::{
     Accounts, AdminCommentRow, AuditRow, BanRow, ModerationStore, Moderator, NewAudit, NewBan,
     ScreenQuery, Search, SessionRow,
 };
+pub use ops::{Operations, PoolUsage};
 pub use postgres::PostgresStore;
 pub use rows::{now_ms, rfc3339, CommentMeta, CommentRow, Page};
 pub use sqlite::SqliteStore;
@@ -32,11 +34,15 @@ pub use sqlite::SqliteStore;
 pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::connect(url).await?))
-    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+    } else if is_postgres(url) {
         Ok(Arc::new(PostgresStore::connect(url).await?))
     } else {
         bail!("unsupported database URL (expected sqlite: or postgres:)")
     }
+}
+
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres:") || url.starts_with("postgresql:")
 }
 
 /// Who may publish without a moderator looking first.
@@ -148,9 +154,9 @@ pub enum Created {
 }
 
 /// Everything Confab keeps. Moderation's part lives in the [`Accounts`] and
-/// [`ModerationStore`] traits (see `admin.rs`).
+/// [`ModerationStore`] traits (see `admin.rs`), operations' in [`Operations`].
 #[async_trait]
-pub trait Store: Accounts + ModerationStore + Send + Sync + 'static {
+pub trait Store: Accounts + ModerationStore + Operations + Send + Sync + 'static {
     /// A round trip to the database, for `/healthz`.
     async fn ping(&self) -> anyhow::Result<()>;
 

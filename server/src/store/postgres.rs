@@ -1,7 +1,7 @@
 //! PostgreSQL: durable by default (synchronous commit), with row locks for
 //! the few places where concurrent writers meet.
 
-use std::time::Duration;
+use std::{path::Path, time::Duration};
 
 use sqlx::{postgres::PgPoolOptions, PgPool, Postgres};
 
@@ -38,3 +38,23 @@ super::sql::shared_store!(PostgresStore, Postgres);
 super::write_sql::comment_writer!(CommentWriter, Postgres);
 super::accounts_sql::accounts_store!(PostgresStore);
 super::moderation_sql::moderation_store!(PostgresStore, Postgres);
+
+#[async_trait::async_trait]
+impl super::Operations for PostgresStore {
+    fn pools(&self) -> Vec<super::PoolUsage> {
+        vec![super::PoolUsage::of("read_write", &self.read)]
+    }
+
+    async fn comments_by_status(&self) -> anyhow::Result<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(super::ops::COMMENTS_BY_STATUS)
+            .fetch_all(&self.read)
+            .await?)
+    }
+
+    async fn backup(&self, _path: &Path) -> anyhow::Result<()> {
+        anyhow::bail!(
+            "confab backup copies SQLite databases only; back up PostgreSQL with pg_dump \
+             (for example: pg_dump --format=custom --file=confab.dump \"$CONFAB_DATABASE_URL\")"
+        )
+    }
+}

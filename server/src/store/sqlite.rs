@@ -1,7 +1,7 @@
 //! SQLite: one file, tuned so that a 201 means the comment is on disk and
 //! many concurrent posters queue instead of failing.
 
-use std::{str::FromStr, time::Duration};
+use std::{path::Path, str::FromStr, time::Duration};
 
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
@@ -61,3 +61,33 @@ super::sql::shared_store!(SqliteStore, Sqlite);
 super::write_sql::comment_writer!(CommentWriter, Sqlite);
 super::accounts_sql::accounts_store!(SqliteStore);
 super::moderation_sql::moderation_store!(SqliteStore, Sqlite);
+
+#[async_trait::async_trait]
+impl super::Operations for SqliteStore {
+    fn pools(&self) -> Vec<super::PoolUsage> {
+        vec![
+            super::PoolUsage::of("read", &self.read),
+            super::PoolUsage::of("write", &self.write),
+        ]
+    }
+
+    async fn comments_by_status(&self) -> anyhow::Result<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(super::ops::COMMENTS_BY_STATUS)
+            .fetch_all(&self.read)
+            .await?)
+    }
+
+    async fn backup(&self, path: &Path) -> anyhow::Result<()> {
+        anyhow::ensure!(!path.exists(), "{} already exists", path.display());
+        let target = path
+            .to_str()
+            .ok_or_else(|| anyhow::anyhow!("the backup path is not UTF-8"))?;
+        // VACUUM INTO copies one consistent snapshot through a read
+        // connection, so writers carry on meanwhile (WAL).
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.read)
+            .await?;
+        Ok(())
+    }
+}

@@ -14,9 +14,14 @@ pub struct Events {
 
 impl Events {
     pub async fn open(app: &TestApp, page: &str) -> Self {
-        let r = app
-            .client
-            .get(app.url(&format!("/api/v1/sites/demo/events?page={page}")))
+        let url = app.url(&format!("/api/v1/sites/demo/events?page={page}"));
+        Self::at(&app.client, &url).await
+    }
+
+    /// The stream at `url`, whichever server serves it.
+    pub async fn at(client: &reqwest::Client, url: &str) -> Self {
+        let r = client
+            .get(url)
             .header("origin", ORIGIN)
             .send()
             .await

@@ -2,6 +2,7 @@
 //! database per test, on SQLite and on PostgreSQL.
 
 mod admin_helpers;
+mod cluster_helpers;
 mod dump;
 mod helpers;
 mod smtp;
@@ -14,6 +15,7 @@ mod authz;
 mod bad_input;
 mod binary;
 mod cli;
+mod cluster;
 mod comments;
 mod concurrency;
 mod counts;
@@ -25,6 +27,7 @@ mod flood;
 mod health;
 mod mail;
 mod openapi;
+mod operations;
 mod preview;
 mod privacy;
 mod spam_defence;

@@ -47,9 +47,7 @@ pub async fn lock_page(
         .store
         .set_page_locked(site.id, key.as_str(), req.locked)
         .await?;
-    state
-        .threads
-        .invalidate(&(site.slug.clone(), key.to_string()));
+    state.bus.changed(&site.slug, key.as_str(), None).await;
     let action = if req.locked { "lock" } else { "unlock" };
     record(
         &state,

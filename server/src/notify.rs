@@ -1,0 +1,307 @@
+//! "A page changed": the one place every write reports to. It drops the
+//! page's cached threads and tells the page's event streams on this
+//! instance and, on PostgreSQL, on every other instance sharing the
+//! database, through `LISTEN`/`NOTIFY` (no broker of our own). SQLite is one
+//! instance, so there it stays in process.
+//!
+//! The writer awaits its `NOTIFY` before it answers, and PostgreSQL delivers
+//! notifications in commit order: so a reader sees events in the order the
+//! writers acknowledged them, whichever instances they went through.
+//!
+//! While the listening connection is down this instance could miss other
+//! instances' invalidations, so it stops serving from its cache and reports
+//! not ready until the connection is back; then it forgets the whole cache
+//! and calls the [`Bus::on_resync`] hooks.
+
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use confab_api::Event;
+use serde::{Deserialize, Serialize};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
+use tokio::sync::{broadcast, watch};
+
+use crate::{cache::ThreadCache, store::Store, PageEvent};
+
+/// The PostgreSQL channel every instance listens on.
+pub const CHANNEL: &str = "confab_changes";
+/// PostgreSQL refuses payloads of 8000 bytes or more; bigger events travel
+/// as a comment id that receivers load.
+const MAX_PAYLOAD: usize = 7900;
+/// The longest wait between two attempts to get the listener back.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+type Hook = Box<dyn Fn() + Send + Sync>;
+
+pub struct Bus {
+    /// Tells our own notifications apart when they come back to us.
+    instance: String,
+    threads: Arc<ThreadCache>,
+    events: broadcast::Sender<Arc<PageEvent>>,
+    /// Sends notifications; `None` on SQLite.
+    publisher: Option<PgPool>,
+    /// Whether other instances' changes reach us (always true on SQLite).
+    live: watch::Sender<bool>,
+    resync: Mutex<Vec<Hook>>,
+}
+
+/// What travels on [`CHANNEL`].
+#[derive(Debug, Serialize, Deserialize)]
+struct Note {
+    from: String,
+    site: String,
+    page: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    event: Option<Event>,
+    /// An event too big for a payload: `(edited?, comment id)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    load: Option<(bool, i64)>,
+}
+
+impl Bus {
+    /// A bus for one instance alone (SQLite).
+    pub fn local(threads: Arc<ThreadCache>, events: broadcast::Sender<Arc<PageEvent>>) -> Self {
+        Self {
+            instance: String::new(),
+            threads,
+            events,
+            publisher: None,
+            live: watch::channel(true).0,
+            resync: Mutex::default(),
+        }
+    }
+
+    /// A bus shared through the PostgreSQL at `url`, listening before it
+    /// returns. Its two connections are its own, apart from the store's
+    /// pool, so a busy pool never delays a notification.
+    pub async fn postgres(
+        url: &str,
+        threads: Arc<ThreadCache>,
+        events: broadcast::Sender<Arc<PageEvent>>,
+        store: Arc<dyn Store>,
+        shutdown: watch::Receiver<bool>,
+    ) -> anyhow::Result<Arc<Self>> {
+        use rand::Rng;
+        let options: PgConnectOptions = url.parse()?;
+        // The process id lets an operator (or a test) find this instance's
+        // listening backend in pg_stat_activity.
+        let listen_options = options
+            .clone()
+            .application_name(&format!("confab-listener-{}", std::process::id()));
+        let listener = connect(&listen_options).await?;
+        let publisher = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_lazy_with(options.application_name("confab-notify"));
+        let bus = Arc::new(Self {
+            instance: format!("{:016x}", rand::thread_rng().gen::<u64>()),
+            threads,
+            events,
+            publisher: Some(publisher),
+            live: watch::channel(true).0,
+            resync: Mutex::default(),
+        });
+        tokio::spawn(listen(
+            bus.clone(),
+            listener,
+            listen_options,
+            store,
+            shutdown,
+        ));
+        Ok(bus)
+    }
+
+    /// Reports a write to `page` of `site`, already committed; `event` when
+    /// readers could see what changed. This instance's cache drops the page
+    /// at once. On PostgreSQL the event reaches event streams, ours
+    /// included, through the database, once the notification is sent: every
+    /// instance then sees every instance's events in the same order.
+    pub async fn changed(&self, site: &str, page: &str, event: Option<Event>) {
+        self.threads.invalidate(&(site.to_owned(), page.to_owned()));
+        let Some(publisher) = &self.publisher else {
+            return self.send(site, page, event);
+        };
+        if !self.is_live() {
+            // Our own notification will not come back to us.
+            self.send(site, page, event.clone());
+        }
+        let mut note = Note {
+            from: self.instance.clone(),
+            site: site.to_owned(),
+            page: page.to_owned(),
+            event,
+            load: None,
+        };
+        let mut payload = serde_json::to_string(&note).unwrap_or_default();
+        if payload.len() > MAX_PAYLOAD {
+            note.load = match note.event.take() {
+                Some(Event::Created { comment }) => Some((false, comment.id)),
+                Some(Event::Edited { comment }) => Some((true, comment.id)),
+                _ => None,
+            };
+            payload = serde_json::to_string(&note).unwrap_or_default();
+        }
+        // Its own task, so that a client hanging up cannot cancel it halfway.
+        let _ = tokio::spawn(publish(publisher.clone(), payload)).await;
+    }
+
+    /// Whether this instance hears every other instance's changes.
+    pub fn is_live(&self) -> bool {
+        *self.live.borrow()
+    }
+
+    /// Runs `hook` whenever the listener comes back after being down:
+    /// anything cached from the database may then be stale.
+    pub fn on_resync(&self, hook: impl Fn() + Send + Sync + 'static) {
+        self.hooks().push(Box::new(hook));
+    }
+
+    fn send(&self, site: &str, page: &str, event: Option<Event>) {
+        if let Some(event) = event {
+            // No receivers is not an error: nobody is watching this page.
+            let _ = self.events.send(Arc::new(PageEvent {
+                site: site.to_owned(),
+                page: page.to_owned(),
+                event,
+            }));
+        }
+    }
+
+    async fn receive(&self, payload: &str, store: &dyn Store) {
+        let note: Note = match serde_json::from_str(payload) {
+            Ok(note) => note,
+            Err(e) => return tracing::warn!(error = %e, "unreadable notification"),
+        };
+        if note.from != self.instance {
+            self.threads
+                .invalidate(&(note.site.clone(), note.page.clone()));
+        }
+        let event = match note.load {
+            None => note.event,
+            Some((edited, id)) => match store.admin_comment(id).await {
+                Ok(Some(row)) if row.status() == confab_api::CommentStatus::Approved => {
+                    let comment = row.public();
+                    Some(if edited {
+                        Event::Edited { comment }
+                    } else {
+                        Event::Created { comment }
+                    })
+                }
+                Ok(_) => None,
+                Err(e) => {
+                    tracing::warn!(error = %format!("{e:#}"), id, "loading a notified comment");
+                    None
+                }
+            },
+        };
+        self.send(&note.site, &note.page, event);
+    }
+
+    fn suspend(&self) {
+        self.threads.suspend();
+        self.live.send_replace(false);
+    }
+
+    fn resync(&self) {
+        self.threads.resume();
+        for hook in self.hooks().iter() {
+            hook();
+        }
+        self.live.send_replace(true);
+    }
+
+    fn hooks(&self) -> std::sync::MutexGuard<'_, Vec<Hook>> {
+        self.resync.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Sends one notification. The write is already committed, so a failure is
+/// retried briefly and then logged: other instances then serve that page
+/// stale until its next write.
+async fn publish(pool: PgPool, payload: String) {
+    for attempt in 1..=3 {
+        let sent = sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(&payload)
+            .execute(&pool)
+            .await;
+        match sent {
+            Ok(_) => return,
+            Err(e) if attempt == 3 => {
+                tracing::error!(error = %e, "a change was not told to other instances");
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(50 * attempt)).await,
+        }
+    }
+}
+
+/// Keeps a `LISTEN` connection up, applying other instances' changes, and
+/// suspends the cache whenever it is down.
+async fn listen(
+    bus: Arc<Bus>,
+    first: PgListener,
+    options: PgConnectOptions,
+    store: Arc<dyn Store>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut listener = Some(first);
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        let connected = match listener.take() {
+            Some(first) => Ok(first),
+            None => connect(&options).await,
+        };
+        match connected {
+            Ok(mut listener) => {
+                backoff = Duration::from_millis(100);
+                if !bus.is_live() {
+                    bus.resync();
+                    tracing::info!("listening for other instances' changes again");
+                }
+                loop {
+                    tokio::select! {
+                        next = listener.try_recv() => match next {
+                            Ok(Some(note)) => bus.receive(note.payload(), store.as_ref()).await,
+                            // `None` is sqlx's "the connection was lost".
+                            Ok(None) => break,
+                            Err(e) => {
+                                tracing::warn!(error = %e, "notification connection failed");
+                                break;
+                            }
+                        },
+                        () = stopped(&mut shutdown) => return,
+                    }
+                }
+                bus.suspend();
+                tracing::warn!("notification connection lost: serving without cache");
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot listen for changes; retrying"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(backoff) => {}
+            () = stopped(&mut shutdown) => return,
+        }
+        backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
+}
+
+async fn stopped(shutdown: &mut watch::Receiver<bool>) {
+    // The guard `wait_for` returns is not `Send`: drop it here.
+    let _ = shutdown.wait_for(|stop| *stop).await;
+}
+
+async fn connect(options: &PgConnectOptions) -> anyhow::Result<PgListener> {
+    // A pool of one that we drop on failure, and no eager reconnect: sqlx's
+    // own reconnecting would hide the gap in which notifications were lost.
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options.clone())
+        .await?;
+    let mut listener = PgListener::connect_with(&pool).await?;
+    listener.eager_reconnect(false);
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}

@@ -1,0 +1,418 @@
+//! Scale-out: three instances on one PostgreSQL behind nginx. Nothing goes
+//! stale, duplicates or gets lost between them.
+
+use std::{
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex,
+    },
+    time::Duration,
+};
+
+use confab_api::{CommentStatus, Event};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::admin_helpers::PASSWORD;
+use crate::cluster_helpers::*;
+use crate::events::Events;
+use crate::helpers::*;
+
+#[tokio::test]
+async fn every_write_through_the_balancer_reaches_a_read_from_every_instance_within_a_second() {
+    let cluster = Cluster::start().await;
+    let page = "/scale/writes";
+    // Every instance caches the empty thread first: a stale cache would show.
+    for i in 0..3 {
+        for _ in 0..2 {
+            assert_eq!(cluster.thread(i, "demo", page).await.total, 0);
+        }
+    }
+    let etag_before = cluster
+        .client
+        .get(cluster.at(2, &format!("/api/v1/sites/demo/thread?page={page}")))
+        .send()
+        .await
+        .unwrap()
+        .headers()["etag"]
+        .clone();
+
+    let c = cluster.comment(page, "Posted through the balancer").await;
+    let id = c.comment.id;
+    cluster
+        .within_a_second("post", "demo", page, |t| {
+            t.comments.iter().any(|x| x.id == id)
+        })
+        .await;
+    let r = cluster
+        .client
+        .get(cluster.at(2, &format!("/api/v1/sites/demo/thread?page={page}")))
+        .header("if-none-match", &etag_before)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "the old ETag no longer matches");
+
+    let edit = cluster
+        .client
+        .patch(cluster.via_balancer(&format!("/api/v1/comments/{id}")))
+        .header("origin", ORIGIN)
+        .bearer_auth(&c.edit_token)
+        .json(&json!({ "body": "Edited through the balancer" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edit.status(), StatusCode::OK);
+    cluster
+        .within_a_second("edit", "demo", page, |t| {
+            t.comments[0].html.contains("Edited")
+        })
+        .await;
+
+    let vote = cluster
+        .client
+        .post(cluster.via_balancer(&format!("/api/v1/comments/{id}/vote")))
+        .header("origin", ORIGIN)
+        .header("x-confab-author", READER)
+        .json(&json!({ "value": 1 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(vote.status(), StatusCode::OK);
+    cluster
+        .within_a_second("vote", "demo", page, |t| t.comments[0].score == 1)
+        .await;
+
+    let delete = cluster
+        .client
+        .delete(cluster.via_balancer(&format!("/api/v1/comments/{id}")))
+        .header("origin", ORIGIN)
+        .bearer_auth(&c.edit_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(delete.status(), StatusCode::NO_CONTENT);
+    cluster
+        .within_a_second("delete", "demo", page, |t| {
+            t.comments
+                .iter()
+                .all(|x| x.id != id || x.status == CommentStatus::Deleted)
+        })
+        .await;
+}
+
+#[tokio::test]
+async fn an_event_stream_on_each_instance_receives_a_comment_posted_through_the_balancer() {
+    let cluster = Cluster::start().await;
+    let page = "/scale/live";
+    let path = format!("/api/v1/sites/demo/events?page={page}");
+    let mut streams = Vec::new();
+    for i in 0..3 {
+        streams.push(Events::at(&cluster.client, &cluster.at(i, &path)).await);
+    }
+    streams.push(Events::at(&cluster.client, &cluster.via_balancer(&path)).await);
+
+    let small = cluster.comment(page, "Hello, every instance").await;
+    // Bigger than a PostgreSQL notification may carry: receivers load it.
+    let big_body = "A long comment. ".repeat(600);
+    let big = cluster.comment(page, &big_body).await;
+    for stream in &mut streams {
+        for expected in [&small, &big] {
+            let (name, event) = stream.next().await;
+            assert_eq!(name, "created");
+            match event {
+                Event::Created { comment } => assert_eq!(comment, expected.comment),
+                other => panic!("expected the new comment, got {other:?}"),
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_moderator_logged_in_through_one_instance_acts_through_the_others() {
+    let cluster = Cluster::start().await;
+    let store = confab::store::connect(&cluster.db.url).await.unwrap();
+    let held = store.site("held").await.unwrap().unwrap().id;
+    let hash = confab::domain::password::hash(PASSWORD).unwrap();
+    store
+        .add_moderator("mod@example.org", Some(&hash), &[held])
+        .await
+        .unwrap();
+    let page = "/scale/moderated";
+    let r = cluster
+        .post(&cluster.url, "held", page, "Waiting for a moderator")
+        .await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let id = r
+        .json::<confab_api::CreatedComment>()
+        .await
+        .unwrap()
+        .comment
+        .id;
+    for i in 0..3 {
+        assert_eq!(cluster.thread(i, "held", page).await.total, 0);
+    }
+
+    let login = cluster
+        .client
+        .post(cluster.at(0, "/admin/api/login"))
+        .header("origin", &cluster.url)
+        .json(&json!({ "email": "mod@example.org", "password": PASSWORD, "next": null }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    let cookie = login.headers()["set-cookie"].to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let session: confab_api::admin::Session = login.json().await.unwrap();
+    let admin = |i: usize, path: &str, body: serde_json::Value| {
+        cluster
+            .client
+            .post(cluster.at(i, path))
+            .header("cookie", &cookie)
+            .header("origin", &cluster.url)
+            .header("sec-fetch-site", "same-origin")
+            .header("x-csrf-token", &session.csrf_token)
+            .json(&body)
+            .send()
+    };
+
+    let approve = admin(1, &format!("/admin/api/comments/{id}/approve"), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(
+        approve.status(),
+        StatusCode::OK,
+        "instance 1 knows the session"
+    );
+    cluster
+        .within_a_second("approval", "held", page, |t| t.total == 1)
+        .await;
+
+    let lock = admin(
+        2,
+        &format!("/admin/api/sites/{held}/pages/lock"),
+        json!({ "page": page, "locked": true }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(lock.status(), StatusCode::OK);
+    cluster
+        .within_a_second("lock", "held", page, |t| t.locked == Some(true))
+        .await;
+    let refused = cluster
+        .post(&cluster.instances[0].url, "held", page, "Late")
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+
+    // An IP ban made on one instance holds on all: bans and the daily IP
+    // salt live in the database.
+    let ban = admin(
+        1,
+        &format!("/admin/api/sites/{held}/bans"),
+        json!({ "kind": "ip", "comment": id }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(ban.status(), StatusCode::CREATED);
+    for i in 0..3 {
+        let url = &cluster.instances[i].url;
+        let r = cluster.post(url, "held", "/scale/other", "Banned?").await;
+        assert_eq!(
+            r.status(),
+            StatusCode::FORBIDDEN,
+            "instance {i} missed the ban"
+        );
+    }
+
+    let logout = admin(2, "/admin/api/logout", json!({})).await.unwrap();
+    assert!(logout.status().is_success());
+    let after = admin(0, &format!("/admin/api/comments/{id}/pin"), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(
+        after.status(),
+        StatusCode::UNAUTHORIZED,
+        "logged out everywhere"
+    );
+}
+
+#[tokio::test]
+async fn killing_an_instance_during_a_32_poster_load_loses_no_acknowledged_comment() {
+    let mut cluster = Cluster::start().await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let killed = Arc::new(AtomicBool::new(false));
+    // (id, acknowledged after the kill)
+    let acked = Arc::new(Mutex::new(Vec::<(i64, bool)>::new()));
+    let mut posters = Vec::new();
+    for n in 0..32 {
+        let (client, url) = (cluster.client.clone(), cluster.url.clone());
+        let (stop, killed, acked) = (stop.clone(), killed.clone(), acked.clone());
+        posters.push(tokio::spawn(async move {
+            let mut k = 0;
+            while !stop.load(Ordering::Relaxed) {
+                k += 1;
+                let r = client
+                    .post(format!("{url}/api/v1/sites/demo/comments"))
+                    .header("origin", ORIGIN)
+                    .json(&json!({ "page": format!("/load/{}", n % 4), "body": format!("poster {n} comment {k}") }))
+                    .send()
+                    .await;
+                // Refused or cut off by the kill: not acknowledged, so
+                // nothing was promised.
+                let Ok(r) = r else { continue };
+                if r.status() != StatusCode::CREATED {
+                    continue;
+                }
+                let after = killed.load(Ordering::Relaxed);
+                if let Ok(c) = r.json::<confab_api::CreatedComment>().await {
+                    acked.lock().unwrap().push((c.comment.id, after));
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    cluster.instances[1].proc.0.kill().unwrap();
+    killed.store(true, Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    stop.store(true, Ordering::Relaxed);
+    for p in posters {
+        p.await.unwrap();
+    }
+
+    let acked = acked.lock().unwrap().clone();
+    let ids: Vec<i64> = acked.iter().map(|(id, _)| *id).collect();
+    let after_kill = acked.iter().filter(|(_, after)| *after).count();
+    assert!(
+        ids.len() > 32,
+        "the load acknowledged only {} posts",
+        ids.len()
+    );
+    assert!(after_kill > 0, "nothing was acknowledged after the kill");
+    let mut db = cluster.psql().await;
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM comments WHERE id = ANY($1) AND status = 'approved'",
+    )
+    .bind(&ids)
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(
+        stored,
+        i64::try_from(ids.len()).unwrap(),
+        "an acknowledged comment is missing"
+    );
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "an id was acknowledged twice");
+
+    for i in [0, 2] {
+        assert_eq!(cluster.status(&cluster.at(i, "/readyz")).await, 200);
+        let mut total = 0;
+        for p in 0..4 {
+            total += cluster.thread(i, "demo", &format!("/load/{p}")).await.total;
+        }
+        assert!(
+            total >= i64::try_from(ids.len()).unwrap(),
+            "instance {i} serves every comment"
+        );
+    }
+    for _ in 0..6 {
+        assert_eq!(cluster.status(&cluster.via_balancer("/healthz")).await, 200);
+    }
+}
+
+#[tokio::test]
+async fn an_instance_whose_notification_connection_is_cut_serves_nothing_stale_and_recovers() {
+    let cluster = Cluster::start().await;
+    let page = "/scale/cut";
+    cluster.comment(page, "Before the cut").await;
+    cluster
+        .until_everywhere("demo", page, |t| t.total == 1)
+        .await;
+    assert_eq!(
+        cluster.thread(0, "demo", page).await.total,
+        1,
+        "cached on 0"
+    );
+
+    // Terminate its listening backend, and every one it reconnects with
+    // until told to stop, as a longer outage would.
+    let listener = format!("confab-listener-{}", cluster.instances[0].pid());
+    let kill = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE application_name = $1 AND datname = current_database()";
+    let mut db = cluster.psql().await;
+    let cut: Vec<bool> = sqlx::query_scalar(kill)
+        .bind(&listener)
+        .fetch_all(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(cut, [true], "instance 0 has one listening backend");
+    let outage = Arc::new(AtomicBool::new(true));
+    let cutter = {
+        let outage = outage.clone();
+        tokio::spawn(async move {
+            while outage.load(Ordering::Relaxed) {
+                sqlx::query(kill)
+                    .bind(&listener)
+                    .execute(&mut db)
+                    .await
+                    .unwrap();
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+    };
+
+    cluster.readyz_answers(0, 503, Duration::from_secs(3)).await;
+    assert_eq!(
+        cluster.status(&cluster.at(0, "/healthz")).await,
+        200,
+        "alive all along"
+    );
+    // Instance 0 cannot hear about these writes; it must not serve (or fill)
+    // its cache meanwhile.
+    for n in 2..5 {
+        assert_eq!(cluster.thread(0, "demo", page).await.total, n - 1);
+        let during = cluster
+            .post(
+                &cluster.instances[1].url,
+                "demo",
+                page,
+                &format!("During the cut {n}"),
+            )
+            .await;
+        assert_eq!(during.status(), StatusCode::CREATED);
+        let thread = cluster.thread(0, "demo", page).await;
+        assert_eq!(thread.total, n, "instance 0 served a stale thread");
+    }
+    assert_eq!(cluster.status(&cluster.at(0, "/readyz")).await, 503);
+
+    outage.store(false, Ordering::Relaxed);
+    cutter.await.unwrap();
+    cluster
+        .readyz_answers(0, 200, Duration::from_secs(10))
+        .await;
+    // Back to caching, and to hearing the others.
+    let hits = || async {
+        let text = cluster
+            .client
+            .get(cluster.at(0, "/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        metric(&text, "confab_thread_cache_hits_total")
+    };
+    cluster.thread(0, "demo", page).await;
+    let before = hits().await;
+    assert_eq!(cluster.thread(0, "demo", page).await.total, 4);
+    assert_eq!(hits().await, before + 1.0, "the cache serves again");
+    let third = cluster.comment(page, "After the cut").await;
+    cluster
+        .within_a_second("after recovery a post", "demo", page, |t| t.total == 5)
+        .await;
+    assert_eq!(third.comment.status, CommentStatus::Approved);
+}
