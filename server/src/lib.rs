@@ -94,6 +94,10 @@ impl AppState {
         } else {
             Arc::new(notify::Bus::local(threads.clone(), events.clone()))
         };
+        // Sites are held in memory too: after a gap in notifications, any
+        // of them may have changed on another instance.
+        let sites = store.clone();
+        bus.on_resync(move || sites.forget_sites());
         Ok(Self {
             posts: Arc::new(ratelimit::RateLimiter::new(Duration::from_secs(60))),
             logins: Arc::new(ratelimit::RateLimiter::new(Duration::from_secs(15 * 60))),

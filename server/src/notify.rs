@@ -58,6 +58,10 @@ struct Note {
     /// An event too big for a payload: `(edited?, comment id)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     load: Option<(bool, i64)>,
+    /// A site's settings changed: every instance forgets the sites it holds
+    /// in memory (`site` and `page` are then empty).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    sites: bool,
 }
 
 impl Bus {
@@ -133,6 +137,7 @@ impl Bus {
             page: page.to_owned(),
             event,
             load: None,
+            sites: false,
         };
         let mut payload = serde_json::to_string(&note).unwrap_or_default();
         if payload.len() > MAX_PAYLOAD {
@@ -144,6 +149,25 @@ impl Bus {
             payload = serde_json::to_string(&note).unwrap_or_default();
         }
         // Its own task, so that a client hanging up cannot cancel it halfway.
+        let _ = tokio::spawn(publish(publisher.clone(), payload)).await;
+    }
+
+    /// Reports a committed change to a site's settings, which every store
+    /// holds in memory: the writer's store has already forgotten its copy,
+    /// other instances forget theirs when the notification reaches them.
+    pub async fn sites_changed(&self) {
+        let Some(publisher) = &self.publisher else {
+            return;
+        };
+        let note = Note {
+            from: self.instance.clone(),
+            site: String::new(),
+            page: String::new(),
+            event: None,
+            load: None,
+            sites: true,
+        };
+        let payload = serde_json::to_string(&note).unwrap_or_default();
         let _ = tokio::spawn(publish(publisher.clone(), payload)).await;
     }
 
@@ -174,6 +198,12 @@ impl Bus {
             Ok(note) => note,
             Err(e) => return tracing::warn!(error = %e, "unreadable notification"),
         };
+        if note.sites {
+            if note.from != self.instance {
+                store.forget_sites();
+            }
+            return;
+        }
         if note.from != self.instance {
             self.threads
                 .invalidate(&(note.site.clone(), note.page.clone()));

@@ -205,6 +205,38 @@ async fn a_moderator_logged_in_through_one_instance_acts_through_the_others() {
         .await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
 
+    // Every instance holds site settings in memory: a change made through
+    // one reaches the others by notification, well before their 5 s expiry.
+    let settings = cluster
+        .client
+        .put(cluster.at(0, &format!("/admin/api/sites/{held}/settings")))
+        .header("cookie", &cookie)
+        .header("origin", &cluster.url)
+        .header("sec-fetch-site", "same-origin")
+        .header("x-csrf-token", &session.csrf_token)
+        .json(&json!({ "ban_mode": "refuse", "blocked_words": ["verboten"], "suspect_words": [] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(settings.status(), StatusCode::OK);
+    let changed = std::time::Instant::now();
+    for i in 1..3 {
+        let url = &cluster.instances[i].url;
+        loop {
+            let r = cluster
+                .post(url, "held", "/scale/words", "Das ist verboten")
+                .await;
+            if r.status() == StatusCode::UNPROCESSABLE_ENTITY {
+                break;
+            }
+            assert!(
+                changed.elapsed() < std::time::Duration::from_secs(1),
+                "instance {i} still used the old settings after a second"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     // An IP ban made on one instance holds on all: bans and the daily IP
     // salt live in the database.
     let ban = admin(

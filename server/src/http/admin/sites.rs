@@ -208,6 +208,7 @@ pub async fn set_settings(
         .store
         .set_site_settings(site.id, &serde_json::Value::Object(stored).to_string())
         .await?;
+    state.bus.sites_changed().await;
     record(
         &state,
         &m.actor(),
