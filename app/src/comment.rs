@@ -1,7 +1,7 @@
 //! One comment and, recursively, its replies.
 
 use confab_api::CommentStatus;
-use leptos::{html, prelude::*};
+use leptos::prelude::*;
 
 use crate::{
     avatar::Avatar, composer::Composer, model::ctx, model::Node, own::OwnActions, time::Time,
@@ -26,19 +26,6 @@ pub fn CommentView(
     let d = node.data;
     let replying = RwSignal::new(false);
     let collapsed = RwSignal::new(false);
-    let el = NodeRef::<html::Article>::new();
-
-    // A permalink or the reader's own new comment: bring it into view, and
-    // move focus there so keyboard and screen reader users land on it.
-    Effect::new(move || {
-        if c.reveal.get() == Some(id) {
-            if let Some(a) = el.get() {
-                a.scroll_into_view();
-                let _ = a.focus();
-            }
-        }
-    });
-
     let status = move || d.with(|c| c.status);
     let author = move || {
         d.with(|c| {
@@ -103,8 +90,7 @@ pub fn CommentView(
 
     view! {
         <li class="cf-item" data-testid=format!("comment-{id}") data-id=id>
-            <article id=format!("confab-{id}") tabindex="-1" node_ref=el class="cf-c"
-                class:cf-hl=move || c.reveal.get() == Some(id)
+            <article id=format!("confab-{id}") tabindex="-1" class="cf-c"
                 class:cf-pending=move || status() == CommentStatus::Pending>
                 <header class="cf-meta">{header}</header>
                 {body}

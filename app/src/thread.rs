@@ -3,9 +3,11 @@
 //! "load more" for long threads.
 
 use confab_api::{CommentStatus, Sort, Thread as Page};
-use leptos::{prelude::*, task::spawn_local};
+use leptos::{html, prelude::*, task::spawn_local};
+use wasm_bindgen::JsCast;
 
 use crate::{
+    api::{self, ApiResult},
     comment::CommentView,
     composer::Composer,
     embed::Embed,
@@ -32,6 +34,8 @@ fn hash_target() -> Option<i64> {
 pub fn Thread(
     /// Where and what to load.
     embed: &'static Embed,
+    /// The request for the first page, already sent by `/embed.js`.
+    first: js_sys::Promise,
 ) -> impl IntoView {
     let t = embed.t;
     let c = Ctx {
@@ -66,6 +70,10 @@ pub fn Thread(
         }
         load.set(Load::Ready);
     };
+    let got = move |r: ApiResult<Page>, more: bool| match r {
+        Ok(page) => show(c, page, more),
+        Err(e) => load.set(Load::Failed(t.error(e))),
+    };
     // Appends one page of the thread; the first page replaces the thread.
     let fetch = move |more: bool| {
         let after = if more { cursor.get_untracked() } else { None };
@@ -73,17 +81,18 @@ pub fn Thread(
             load.set(Load::Loading);
         }
         spawn_local(async move {
-            match embed
-                .client
-                .thread(&embed.page, sort.get_untracked(), after.as_deref())
-                .await
-            {
-                Ok(page) => show(c, page, more),
-                Err(e) => load.set(Load::Failed(t.error(e))),
-            }
+            let sort = sort.get_untracked();
+            got(embed.client.thread(&embed.page, sort, after.as_deref()).await, more);
         });
     };
-    fetch(false);
+    spawn_local(async move { got(api::first_page(first).await, false) });
+    let section = NodeRef::<html::Section>::new();
+    // One effect for the whole thread rather than one per comment: after
+    // the next render, the comment to reveal is highlighted and scrolled to.
+    Effect::new(move || {
+        let id = c.reveal.get();
+        request_animation_frame(move || reveal(section.get_untracked(), id));
+    });
     live::listen(c, move || sort.get_untracked() == Sort::Newest);
     window_event_listener(leptos::ev::hashchange, move |_| c.reveal.set(hash_target()));
 
@@ -108,7 +117,7 @@ pub fn Thread(
         Load::Ready => ().into_any(),
     };
     view! {
-        <section class="cf" aria-label=t.thread data-testid="thread">
+        <section class="cf" aria-label=t.thread data-testid="thread" node_ref=section>
             <header class="cf-head">
                 <h2 data-testid="count">{move || t.count(c.total.get())}</h2>
                 <label class="cf-sort">
@@ -133,6 +142,24 @@ pub fn Thread(
             })}
             <div class="cf-sr" aria-live="polite" data-testid="live">{move || c.announce.get()}</div>
         </section>
+    }
+}
+
+/// Highlights comment `id` (a permalink, or the reader's own new comment),
+/// scrolls to it and moves focus there, so keyboard and screen reader users
+/// land on it.
+fn reveal(section: Option<web_sys::HtmlElement>, id: Option<i64>) {
+    let Some(s) = section else { return };
+    if let Ok(Some(old)) = s.query_selector(".cf-hl") {
+        let _ = old.class_list().remove_1("cf-hl");
+    }
+    let Some(id) = id else { return };
+    if let Ok(Some(a)) = s.query_selector(&format!("#confab-{id}")) {
+        let _ = a.class_list().add_1("cf-hl");
+        a.scroll_into_view();
+        if let Ok(a) = a.dyn_into::<web_sys::HtmlElement>() {
+            let _ = a.focus();
+        }
     }
 }
 
