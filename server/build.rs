@@ -83,7 +83,14 @@ fn main() {
         "null".to_string()
     };
     for (src, public) in [("embed.js", "/embed.js"), ("count.js", "/count.js")] {
-        let path = manifest_dir.join("assets").join(src);
+        // The widget build leaves a minified embed.js beside the widget it
+        // loads; without one, the hand-written file is served as it is.
+        let minified = dist.join(src);
+        let path = if built && minified.exists() {
+            minified
+        } else {
+            manifest_dir.join("assets").join(src)
+        };
         println!("cargo:rerun-if-changed={}", path.display());
         let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let text = text.replace("__CONFAB_MANIFEST__", &manifest);

@@ -2,6 +2,8 @@
 //! new comment, the comments (or an invitation to write the first one), and
 //! "load more" for long threads.
 
+use std::time::Duration;
+
 use confab_api::{CommentStatus, Sort, Thread as Page};
 use leptos::{html, prelude::*, task::spawn_local};
 use wasm_bindgen::JsCast;
@@ -15,6 +17,9 @@ use crate::{
     model::{Ctx, Node},
     storage,
 };
+
+/// How many top-level comments (with their replies) the first frame shows.
+const FIRST_PAINT: usize = 8;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Load {
@@ -57,18 +62,25 @@ pub fn Thread(
         }
         c.total.set(page.total);
         cursor.set(page.next_cursor);
-        let fresh: Vec<Node> = page
+        let mut fresh: Vec<Node> = page
             .comments
             .into_iter()
             .filter(|x| c.find(x.id).is_none())
             .map(Node::new)
             .collect();
+        // A long page paints its first comments at once and the rest after
+        // that frame, so the reader sees comments before all are built.
+        let rest = fresh.split_off(fresh.len().min(FIRST_PAINT));
         c.top.update(|l| l.extend(fresh));
-        if !more {
-            restore_pending(c);
-            c.reveal.set(hash_target());
-        }
         load.set(Load::Ready);
+        let finish = move || {
+            c.top.update(|l| l.extend(rest));
+            if !more {
+                restore_pending(c);
+                c.reveal.set(hash_target());
+            }
+        };
+        request_animation_frame(move || set_timeout(finish, Duration::ZERO));
     };
     let got = move |r: ApiResult<Page>, more: bool| match r {
         Ok(page) => show(c, page, more),
