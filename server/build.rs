@@ -77,7 +77,10 @@ fn main() {
             .iter()
             .map(|(ext, name)| format!("{ext}:\"assets/{name}\""))
             .collect();
-        fields.push(format!("langs:{{{}}}", embed_languages(&out, &mut table, &dist)));
+        fields.push(format!(
+            "langs:{{{}}}",
+            embed_languages(&out, &mut table, &dist)
+        ));
         format!("{{{}}}", fields.join(","))
     } else {
         "null".to_string()

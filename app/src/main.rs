@@ -33,7 +33,11 @@ pub fn mount(
     strings: JsValue,
 ) {
     let embed = embed::Embed::read(&host, &json::Obj(config), base, strings);
-    leptos::mount::mount_to(host, move || leptos::view! { <thread::Thread embed first=thread /> }).forget();
+    leptos::mount::mount_to(
+        host,
+        move || leptos::view! { <thread::Thread embed first=thread /> },
+    )
+    .forget();
 }
 
 fn main() {}

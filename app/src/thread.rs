@@ -18,8 +18,9 @@ use crate::{
     storage,
 };
 
-/// How many top-level comments (with their replies) the first frame shows.
-const FIRST_PAINT: usize = 8;
+/// How many top-level comments (with their replies) the first frame shows:
+/// about a screenful, the widget sitting under an article.
+const FIRST_PAINT: usize = 4;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Load {
@@ -94,7 +95,13 @@ pub fn Thread(
         }
         spawn_local(async move {
             let sort = sort.get_untracked();
-            got(embed.client.thread(&embed.page, sort, after.as_deref()).await, more);
+            got(
+                embed
+                    .client
+                    .thread(&embed.page, sort, after.as_deref())
+                    .await,
+                more,
+            );
         });
     };
     spawn_local(async move { got(api::first_page(first).await, false) });

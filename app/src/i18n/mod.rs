@@ -123,7 +123,8 @@ impl Strings {
             _ => 3,
         };
         let form = Some(self.comments[i]).filter(|f| !f.is_empty());
-        form.unwrap_or(self.comments[3]).replace("{n}", &n.to_string())
+        form.unwrap_or(self.comments[3])
+            .replace("{n}", &n.to_string())
     }
 
     /// The message for a failed request.
