@@ -20,13 +20,14 @@ use anyhow::{bail, Context};
 use report::{Machine, Report};
 
 const HELP: &str = "\
-confab-bench --bin PATH [--out BENCHMARKS.md] [--postgres URL] [--quick]
+confab-bench --bin PATH [--out BENCHMARKS.md] [--postgres URL] [--quick] [--widget]
 
   --bin       the release `confab` binary to measure
   --out       where to write the report (default BENCHMARKS.md)
   --postgres  a PostgreSQL server to create a scratch database on (default
               $CONFAB_BENCH_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432/postgres)
   --quick     short runs and a small scale database, to check the harness
+  --widget    only the widget's sizes and first paint, printed (no report)
 ";
 
 /// How long and how often each measure runs.
@@ -47,11 +48,13 @@ struct Opts {
     out: PathBuf,
     postgres: String,
     quick: bool,
+    widget: bool,
 }
 
 fn opts() -> anyhow::Result<Opts> {
     let mut args = std::env::args().skip(1);
     let (mut bin, mut out, mut quick) = (None, PathBuf::from("BENCHMARKS.md"), false);
+    let mut widget = false;
     let mut postgres = std::env::var("CONFAB_BENCH_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     while let Some(arg) = args.next() {
@@ -61,6 +64,7 @@ fn opts() -> anyhow::Result<Opts> {
             "--out" => out = PathBuf::from(value()?),
             "--postgres" => postgres = value()?,
             "--quick" => quick = true,
+            "--widget" => widget = true,
             "-h" | "--help" => {
                 print!("{HELP}");
                 std::process::exit(0);
@@ -73,6 +77,7 @@ fn opts() -> anyhow::Result<Opts> {
         out,
         postgres,
         quick,
+        widget,
     })
 }
 
@@ -91,6 +96,9 @@ async fn main() -> anyhow::Result<()> {
         loads: if opts.quick { 2 } else { 10 },
         bulk_pages: if opts.quick { 100 } else { 10_000 },
     };
+    if opts.widget {
+        return widget::alone(&plan).await;
+    }
     let machine = Machine::describe();
     let mut report = Report::default();
     if opts.quick {
