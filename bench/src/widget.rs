@@ -17,7 +17,9 @@ pub async fn alone(plan: &Plan) -> anyhow::Result<()> {
     let article = TcpListener::bind("127.0.0.1:0").await?;
     let origin = format!("http://{}", article.local_addr()?);
     let db = format!("sqlite://{}?mode=rwc", plan.dir.join("widget.db").display());
-    let server = crate::proc::Server::start(&plan.bin, &plan.dir, &db, &[origin.clone()]).await?;
+    let server =
+        crate::proc::Server::start(&plan.bin, &plan.dir, &db, std::slice::from_ref(&origin))
+            .await?;
     let result = async {
         crate::seed::thread(&crate::seed::Api::new(&server.base)?, crate::seed::PAGE).await?;
         let files = sizes(&server.base).await?;
