@@ -13,6 +13,16 @@ use crate::{
 /// room for text.
 const INDENT_CAP: u32 = 4;
 
+/// The comments of `list`, each with its replies. The thread and every
+/// reply list share this one keyed list, so its diffing code is in the wasm
+/// once rather than once per call site.
+pub fn comments(list: RwSignal<Vec<Node>>, depth: u32) -> impl IntoView {
+    view! {
+        <For each=move || list.get() key=|n| n.id
+            children=move |n| view! { <CommentView node=n depth /> } />
+    }
+}
+
 #[component]
 pub fn CommentView(
     /// The comment.
@@ -81,8 +91,7 @@ pub fn CommentView(
                     aria-expanded=move || (!collapsed.get()).to_string()
                     on:click=move |_| collapsed.update(|v| *v = !*v)>{toggle}</button>
                 <ul class="cf-list" class:cf-indent=depth < INDENT_CAP hidden=move || collapsed.get()>
-                    <For each=move || node.replies.get() key=|n| n.id
-                        children=move |r| view! { <CommentView node=r depth=depth + 1 /> } />
+                    {comments(node.replies, depth + 1)}
                 </ul>
             }
         })

@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::{
     api::{self, ApiResult},
-    comment::CommentView,
+    comment::comments,
     composer::Composer,
     embed::Embed,
     live,
@@ -153,8 +153,7 @@ pub fn Thread(
             <Composer />
             {status}
             <ul class="cf-list" data-testid="comments">
-                <For each=move || c.top.get() key=|n| n.id
-                    children=|n| view! { <CommentView node=n depth=0 /> } />
+                {comments(c.top, 0)}
             </ul>
             {move || cursor.with(Option::is_some).then(|| view! {
                 <button type="button" class="cf-more" data-testid="load-more" on:click=move |_| fetch(true)>{t.load_more}</button>
