@@ -11,12 +11,14 @@
   const files = __CONFAB_MANIFEST__;
   const get = (path) => fetch(base + path, { credentials: "omit" });
   let widget;
+  // The wasm compiles while it streams in, alongside the module's import.
+  const compile = (wasm) => (WebAssembly.compileStreaming ? WebAssembly.compileStreaming(wasm) : wasm);
   const load = () =>
     (widget ||= ((wasm) =>
       import(base + files.js).then(async (m) => {
         await m.default({ module_or_path: wasm });
         return m;
-      }))(fetch(base + files.wasm)));
+      }))(compile(fetch(base + files.wasm))));
 
   // What the placeholder asks for, with the host page as the fallback; the
   // canonical link names the article under all its addresses.
