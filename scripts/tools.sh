@@ -8,6 +8,7 @@
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
+ESBUILD_VERSION=0.28.2
 
 confab_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
 
@@ -54,7 +55,14 @@ confab_tools() {
     (cd "$dir/binaryen-$BINARYEN_VERSION" && npm install --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION")
   fi
 
-  export PATH="$dir/trunk-$TRUNK_VERSION/bin:$dir/wasm-bindgen-$wb/bin:$dir/binaryen-$BINARYEN_VERSION/node_modules/.bin:$PATH"
+  # Minifies the widget's wasm-bindgen glue (a Trunk hook in Trunk.toml).
+  if [ ! -x "$dir/esbuild-$ESBUILD_VERSION/node_modules/.bin/esbuild" ]; then
+    confab_log "installing esbuild $ESBUILD_VERSION from npm"
+    mkdir -p "$dir/esbuild-$ESBUILD_VERSION"
+    (cd "$dir/esbuild-$ESBUILD_VERSION" && npm install --no-audit --no-fund --silent "esbuild@$ESBUILD_VERSION")
+  fi
+
+  export PATH="$dir/trunk-$TRUNK_VERSION/bin:$dir/wasm-bindgen-$wb/bin:$dir/binaryen-$BINARYEN_VERSION/node_modules/.bin:$dir/esbuild-$ESBUILD_VERSION/node_modules/.bin:$PATH"
   # Trunk.toml pins a version too; the lockfile's wins, so they never drift.
   export TRUNK_TOOLS_WASM_BINDGEN=$wb
   export TRUNK_SKIP_VERSION_CHECK=true

@@ -73,16 +73,27 @@ fn main() {
     // The loaders are hand-written and change rarely, but their names stay
     // stable (site owners link them), so they get a short cache lifetime.
     let manifest = if built {
-        let fields: Vec<String> = names
+        let mut fields: Vec<String> = names
             .iter()
             .map(|(ext, name)| format!("{ext}:\"assets/{name}\""))
             .collect();
+        fields.push(format!(
+            "langs:{{{}}}",
+            embed_languages(&out, &mut table, &dist)
+        ));
         format!("{{{}}}", fields.join(","))
     } else {
         "null".to_string()
     };
     for (src, public) in [("embed.js", "/embed.js"), ("count.js", "/count.js")] {
-        let path = manifest_dir.join("assets").join(src);
+        // The widget build leaves a minified embed.js beside the widget it
+        // loads; without one, the hand-written file is served as it is.
+        let minified = dist.join(src);
+        let path = if built && minified.exists() {
+            minified
+        } else {
+            manifest_dir.join("assets").join(src)
+        };
         println!("cargo:rerun-if-changed={}", path.display());
         let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let text = text.replace("__CONFAB_MANIFEST__", &manifest);
@@ -99,6 +110,31 @@ fn main() {
     fs::write(out.join("assets.rs"), table).unwrap();
     fs::write(out.join("dashboard.rs"), dashboard).unwrap();
     fs::write(out.join("widget_built.rs"), built.to_string()).unwrap();
+}
+
+/// Embeds the widget's language files (`dist/i18n/<code>.json`, copied there
+/// by Trunk from `app/i18n/`) under hashed names, and returns the manifest's
+/// `code:"assets/lang-<code>-<hash>.json"` entries; English is built in.
+fn embed_languages(out: &std::path::Path, table: &mut String, dist: &std::path::Path) -> String {
+    let dir = dist.join("i18n");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    let mut entries = Vec::new();
+    for path in files {
+        let Some(code) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let bytes = fs::read(&path).unwrap();
+        let hash = hex::encode(&Sha256::digest(&bytes)[..8]);
+        let name = format!("assets/lang-{code}-{hash}.json");
+        let mime = "application/json; charset=utf-8";
+        emit(out, table, &format!("/{name}"), mime, true, &bytes);
+        entries.push(format!("{code}:\"{name}\""));
+    }
+    entries.join(",")
 }
 
 /// Embeds the dashboard and a boot module that starts it, so the `/admin`

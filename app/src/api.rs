@@ -147,8 +147,7 @@ fn decode<T: FromJs>((_, text): (u16, String)) -> ApiResult<T> {
     json::parse(&text).ok_or(ApiFailure::Network)
 }
 
-/// Sends one request without cookies and returns the status and body of a
-/// 2xx answer; anything else becomes the server's error code. Only the
+/// Sends one request without cookies; see [`answer`]. Only the
 /// requests that need it carry an extra `header`, so that reading a thread
 /// stays a simple request without a CORS preflight.
 async fn send(
@@ -175,7 +174,18 @@ async fn send(
     }
     init.set_headers(&headers);
     let window = web_sys::window().ok_or(ApiFailure::Network)?;
-    let resp: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+    answer(window.fetch_with_str_and_init(url, &init)).await
+}
+
+/// The first page of the thread, from the request `/embed.js` sent for it.
+pub async fn first_page(request: js_sys::Promise) -> ApiResult<Thread> {
+    decode(answer(request).await?)
+}
+
+/// The status and body of a 2xx answer to `request` (a `fetch`); anything
+/// else becomes the server's error code.
+async fn answer(request: js_sys::Promise) -> ApiResult<(u16, String)> {
+    let resp: Response = JsFuture::from(request)
         .await
         .and_then(|r| r.dyn_into())
         .map_err(|_| ApiFailure::Network)?;

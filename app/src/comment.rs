@@ -1,7 +1,7 @@
 //! One comment and, recursively, its replies.
 
 use confab_api::CommentStatus;
-use leptos::{html, prelude::*};
+use leptos::prelude::*;
 
 use crate::{
     avatar::Avatar, composer::Composer, model::ctx, model::Node, own::OwnActions, time::Time,
@@ -12,6 +12,16 @@ use crate::{
 /// deeper replies at its own depth cap anyway), so narrow screens keep
 /// room for text.
 const INDENT_CAP: u32 = 4;
+
+/// The comments of `list`, each with its replies. The thread and every
+/// reply list share this one keyed list, so its diffing code is in the wasm
+/// once rather than once per call site.
+pub fn comments(list: RwSignal<Vec<Node>>, depth: u32) -> impl IntoView {
+    view! {
+        <For each=move || list.get() key=|n| n.id
+            children=move |n| view! { <CommentView node=n depth /> } />
+    }
+}
 
 #[component]
 pub fn CommentView(
@@ -26,19 +36,6 @@ pub fn CommentView(
     let d = node.data;
     let replying = RwSignal::new(false);
     let collapsed = RwSignal::new(false);
-    let el = NodeRef::<html::Article>::new();
-
-    // A permalink or the reader's own new comment: bring it into view, and
-    // move focus there so keyboard and screen reader users land on it.
-    Effect::new(move || {
-        if c.reveal.get() == Some(id) {
-            if let Some(a) = el.get() {
-                a.scroll_into_view();
-                let _ = a.focus();
-            }
-        }
-    });
-
     let status = move || d.with(|c| c.status);
     let author = move || {
         d.with(|c| {
@@ -94,8 +91,7 @@ pub fn CommentView(
                     aria-expanded=move || (!collapsed.get()).to_string()
                     on:click=move |_| collapsed.update(|v| *v = !*v)>{toggle}</button>
                 <ul class="cf-list" class:cf-indent=depth < INDENT_CAP hidden=move || collapsed.get()>
-                    <For each=move || node.replies.get() key=|n| n.id
-                        children=move |r| view! { <CommentView node=r depth=depth + 1 /> } />
+                    {comments(node.replies, depth + 1)}
                 </ul>
             }
         })
@@ -103,8 +99,7 @@ pub fn CommentView(
 
     view! {
         <li class="cf-item" data-testid=format!("comment-{id}") data-id=id>
-            <article id=format!("confab-{id}") tabindex="-1" node_ref=el class="cf-c"
-                class:cf-hl=move || c.reveal.get() == Some(id)
+            <article id=format!("confab-{id}") tabindex="-1" class="cf-c"
                 class:cf-pending=move || status() == CommentStatus::Pending>
                 <header class="cf-meta">{header}</header>
                 {body}

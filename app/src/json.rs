@@ -13,19 +13,19 @@ use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A parsed JSON object.
-pub struct Obj(JsValue);
+pub struct Obj(pub JsValue);
 
 impl Obj {
-    fn get(&self, k: &str) -> JsValue {
+    pub fn get(&self, k: &str) -> JsValue {
         Reflect::get(&self.0, &k.into()).unwrap_or(JsValue::UNDEFINED)
     }
-    fn str(&self, k: &str) -> Option<String> {
+    pub fn str(&self, k: &str) -> Option<String> {
         self.get(k).as_string()
     }
     fn int(&self, k: &str) -> Option<i64> {
         self.get(k).as_f64().map(|f| f as i64)
     }
-    fn obj(&self, k: &str) -> Option<Obj> {
+    pub fn obj(&self, k: &str) -> Option<Obj> {
         Some(self.get(k)).filter(JsValue::is_object).map(Obj)
     }
     fn list<T: FromJs>(&self, k: &str) -> Vec<T> {

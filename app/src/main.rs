@@ -19,13 +19,25 @@ mod thread;
 mod time;
 mod votes;
 
-/// Renders a thread into `host` (inside the placeholder's shadow root),
-/// configured by the placeholder's `data-*` attributes. `base` is the Confab
-/// server's URL, taken from the script tag, so the widget talks only to it.
+/// Renders a thread into `host` (inside the placeholder's shadow root).
+/// `/embed.js` passes the placeholder's `config`, the Confab server's URL
+/// `base` (the widget talks only to it), the `thread` request it already
+/// sent, so the first comments arrive while the wasm still compiles, and the
+/// reader's language file, if it is not English.
 #[wasm_bindgen]
-pub fn mount(host: web_sys::HtmlElement, placeholder: web_sys::HtmlElement, base: String) {
-    let embed = embed::Embed::read(&host, &placeholder, base);
-    leptos::mount::mount_to(host, move || leptos::view! { <thread::Thread embed /> }).forget();
+pub fn mount(
+    host: web_sys::HtmlElement,
+    config: JsValue,
+    base: String,
+    thread: js_sys::Promise,
+    strings: JsValue,
+) {
+    let embed = embed::Embed::read(&host, &json::Obj(config), base, strings);
+    leptos::mount::mount_to(
+        host,
+        move || leptos::view! { <thread::Thread embed first=thread /> },
+    )
+    .forget();
 }
 
 fn main() {}

@@ -2,17 +2,25 @@
 //! new comment, the comments (or an invitation to write the first one), and
 //! "load more" for long threads.
 
+use std::time::Duration;
+
 use confab_api::{CommentStatus, Sort, Thread as Page};
-use leptos::{prelude::*, task::spawn_local};
+use leptos::{html, prelude::*, task::spawn_local};
+use wasm_bindgen::JsCast;
 
 use crate::{
-    comment::CommentView,
+    api::{self, ApiResult},
+    comment::comments,
     composer::Composer,
     embed::Embed,
     live,
     model::{Ctx, Node},
     storage,
 };
+
+/// How many top-level comments (with their replies) the first frame shows:
+/// about a screenful, the widget sitting under an article.
+const FIRST_PAINT: usize = 4;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Load {
@@ -32,6 +40,8 @@ fn hash_target() -> Option<i64> {
 pub fn Thread(
     /// Where and what to load.
     embed: &'static Embed,
+    /// The request for the first page, already sent by `/embed.js`.
+    first: js_sys::Promise,
 ) -> impl IntoView {
     let t = embed.t;
     let c = Ctx {
@@ -53,18 +63,29 @@ pub fn Thread(
         }
         c.total.set(page.total);
         cursor.set(page.next_cursor);
-        let fresh: Vec<Node> = page
+        let mut fresh: Vec<Node> = page
             .comments
             .into_iter()
             .filter(|x| c.find(x.id).is_none())
             .map(Node::new)
             .collect();
+        // A long page paints its first comments at once and the rest after
+        // that frame, so the reader sees comments before all are built.
+        let rest = fresh.split_off(fresh.len().min(FIRST_PAINT));
         c.top.update(|l| l.extend(fresh));
-        if !more {
-            restore_pending(c);
-            c.reveal.set(hash_target());
-        }
         load.set(Load::Ready);
+        let finish = move || {
+            c.top.update(|l| l.extend(rest));
+            if !more {
+                restore_pending(c);
+                c.reveal.set(hash_target());
+            }
+        };
+        request_animation_frame(move || set_timeout(finish, Duration::ZERO));
+    };
+    let got = move |r: ApiResult<Page>, more: bool| match r {
+        Ok(page) => show(c, page, more),
+        Err(e) => load.set(Load::Failed(t.error(e))),
     };
     // Appends one page of the thread; the first page replaces the thread.
     let fetch = move |more: bool| {
@@ -73,17 +94,24 @@ pub fn Thread(
             load.set(Load::Loading);
         }
         spawn_local(async move {
-            match embed
-                .client
-                .thread(&embed.page, sort.get_untracked(), after.as_deref())
-                .await
-            {
-                Ok(page) => show(c, page, more),
-                Err(e) => load.set(Load::Failed(t.error(e))),
-            }
+            let sort = sort.get_untracked();
+            got(
+                embed
+                    .client
+                    .thread(&embed.page, sort, after.as_deref())
+                    .await,
+                more,
+            );
         });
     };
-    fetch(false);
+    spawn_local(async move { got(api::first_page(first).await, false) });
+    let section = NodeRef::<html::Section>::new();
+    // One effect for the whole thread rather than one per comment: after
+    // the next render, the comment to reveal is highlighted and scrolled to.
+    Effect::new(move || {
+        let id = c.reveal.get();
+        request_animation_frame(move || reveal(section.get_untracked(), id));
+    });
     live::listen(c, move || sort.get_untracked() == Sort::Newest);
     window_event_listener(leptos::ev::hashchange, move |_| c.reveal.set(hash_target()));
 
@@ -108,7 +136,7 @@ pub fn Thread(
         Load::Ready => ().into_any(),
     };
     view! {
-        <section class="cf" aria-label=t.thread data-testid="thread">
+        <section class="cf" aria-label=t.thread data-testid="thread" node_ref=section>
             <header class="cf-head">
                 <h2 data-testid="count">{move || t.count(c.total.get())}</h2>
                 <label class="cf-sort">
@@ -125,14 +153,31 @@ pub fn Thread(
             <Composer />
             {status}
             <ul class="cf-list" data-testid="comments">
-                <For each=move || c.top.get() key=|n| n.id
-                    children=|n| view! { <CommentView node=n depth=0 /> } />
+                {comments(c.top, 0)}
             </ul>
             {move || cursor.with(Option::is_some).then(|| view! {
                 <button type="button" class="cf-more" data-testid="load-more" on:click=move |_| fetch(true)>{t.load_more}</button>
             })}
             <div class="cf-sr" aria-live="polite" data-testid="live">{move || c.announce.get()}</div>
         </section>
+    }
+}
+
+/// Highlights comment `id` (a permalink, or the reader's own new comment),
+/// scrolls to it and moves focus there, so keyboard and screen reader users
+/// land on it.
+fn reveal(section: Option<web_sys::HtmlElement>, id: Option<i64>) {
+    let Some(s) = section else { return };
+    if let Ok(Some(old)) = s.query_selector(".cf-hl") {
+        let _ = old.class_list().remove_1("cf-hl");
+    }
+    let Some(id) = id else { return };
+    if let Ok(Some(a)) = s.query_selector(&format!("#confab-{id}")) {
+        let _ = a.class_list().add_1("cf-hl");
+        a.scroll_into_view();
+        if let Ok(a) = a.dyn_into::<web_sys::HtmlElement>() {
+            let _ = a.focus();
+        }
     }
 }
 

@@ -26,22 +26,58 @@ pub fn relative_parts(secs: f64) -> (f64, &'static str) {
     ((secs / size).round(), unit)
 }
 
-fn relative(lang: &str, ms: f64) -> String {
-    let (n, unit) = relative_parts((ms - Date::now()) / 1000.0);
-    let opts = Object::new();
-    let _ = Reflect::set(&opts, &"numeric".into(), &"auto".into());
-    let locales = Array::of1(&JsValue::from_str(lang));
-    js_sys::Intl::RelativeTimeFormat::new(&locales, &opts)
-        .format(n, unit)
-        .into()
+/// One language's formatters. Building an `Intl` formatter costs far more
+/// than using one (a thread of 150 comments spent most of its first render
+/// here), so each widget language builds them once.
+struct Formats {
+    lang: &'static str,
+    relative: js_sys::Intl::RelativeTimeFormat,
+    absolute: js_sys::Function,
 }
 
-fn absolute(lang: &str, ms: f64) -> String {
-    let opts = Object::new();
-    for k in ["dateStyle", "timeStyle"] {
-        let _ = Reflect::set(&opts, &k.into(), &"medium".into());
+thread_local! {
+    static FORMATS: std::cell::RefCell<Vec<Formats>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Options for `Intl` from `(key, value)` pairs.
+fn options(pairs: &[(&str, &str)]) -> Object {
+    let o = Object::new();
+    for (k, v) in pairs {
+        let _ = Reflect::set(&o, &(*k).into(), &(*v).into());
     }
-    Date::new(&ms.into()).to_locale_string(lang, &opts).into()
+    o
+}
+
+/// The relative and the absolute wording of `ms` in `lang`.
+fn words(lang: &'static str, ms: f64) -> (String, String) {
+    FORMATS.with_borrow_mut(|all| {
+        let i = all.iter().position(|f| f.lang == lang).unwrap_or_else(|| {
+            let locales = Array::of1(&JsValue::from_str(lang));
+            all.push(Formats {
+                lang,
+                relative: js_sys::Intl::RelativeTimeFormat::new(
+                    &locales,
+                    &options(&[("numeric", "auto")]),
+                ),
+                absolute: js_sys::Intl::DateTimeFormat::new(
+                    &locales,
+                    &options(&[("dateStyle", "medium"), ("timeStyle", "medium")]),
+                )
+                .format(),
+            });
+            all.len() - 1
+        });
+        let f = &all[i];
+        let (n, unit) = relative_parts((ms - Date::now()) / 1000.0);
+        let relative = f.relative.format(n, unit).into();
+        let absolute = f
+            .absolute
+            .call1(&JsValue::NULL, &Date::new(&ms.into()))
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        (absolute, relative)
+    })
 }
 
 /// `<time>` for an RFC 3339 timestamp.
@@ -57,7 +93,7 @@ pub fn Time(
     let (title, text) = if ms.is_nan() {
         (iso.clone(), iso.clone())
     } else {
-        (absolute(lang, ms), relative(lang, ms))
+        words(lang, ms)
     };
     view! { <time datetime=iso title=title>{text}</time> }
 }

@@ -20,7 +20,7 @@ use anyhow::{bail, Context};
 use report::{Machine, Report};
 
 const HELP: &str = "\
-confab-bench --bin PATH [--out BENCHMARKS.md] [--postgres URL] [--quick] [--only PARTS]
+confab-bench --bin PATH [--out BENCHMARKS.md] [--postgres URL] [--quick] [--only PARTS] [--widget]
 
   --bin       the release `confab` binary to measure
   --out       where to write the report (default BENCHMARKS.md; with --only,
@@ -30,6 +30,7 @@ confab-bench --bin PATH [--out BENCHMARKS.md] [--postgres URL] [--quick] [--only
   --postgres  a PostgreSQL server to create a scratch database on (default
               $CONFAB_BENCH_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432/postgres)
   --quick     short runs and a small scale database, to check the harness
+  --widget    only the widget's sizes and first paint, printed (no report)
 ";
 
 /// How long and how often each measure runs.
@@ -52,6 +53,7 @@ struct Opts {
     quick: bool,
     /// The parts to run; empty runs all.
     only: Vec<String>,
+    widget: bool,
 }
 
 impl Opts {
@@ -65,6 +67,7 @@ const PARTS: [&str; 4] = ["reads", "sqlite", "postgres", "scale"];
 fn opts() -> anyhow::Result<Opts> {
     let mut args = std::env::args().skip(1);
     let (mut bin, mut out, mut quick, mut only) = (None, None, false, Vec::new());
+    let mut widget = false;
     let mut postgres = std::env::var("CONFAB_BENCH_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     while let Some(arg) = args.next() {
@@ -80,6 +83,7 @@ fn opts() -> anyhow::Result<Opts> {
             }
             "--postgres" => postgres = value()?,
             "--quick" => quick = true,
+            "--widget" => widget = true,
             "-h" | "--help" => {
                 print!("{HELP}");
                 std::process::exit(0);
@@ -98,6 +102,7 @@ fn opts() -> anyhow::Result<Opts> {
         postgres,
         quick,
         only,
+        widget,
     })
 }
 
@@ -116,6 +121,9 @@ async fn main() -> anyhow::Result<()> {
         loads: if opts.quick { 2 } else { 10 },
         bulk_pages: if opts.quick { 100 } else { 10_000 },
     };
+    if opts.widget {
+        return widget::alone(&plan).await;
+    }
     let machine = Machine::describe();
     let mut report = Report::default();
     if opts.quick {

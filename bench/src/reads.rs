@@ -177,7 +177,7 @@ pub fn summarize(report: &mut Report, what: &str, runs: &[WrkRun]) -> (String, f
 
 async fn sizes(report: &mut Report, base: &str) -> anyhow::Result<()> {
     let files = widget::sizes(base).await?;
-    for f in &files {
+    for f in files.iter().filter(|f| !widget::is_language(&f.name)) {
         let (measure, target, met) = if f.name == "embed.js" {
             ("Widget bytes: the loader", "≤ 2 KB br", Some(f.br <= 2000))
         } else {
@@ -190,7 +190,18 @@ async fn sizes(report: &mut Report, base: &str) -> anyhow::Result<()> {
             met,
         );
     }
-    let total = |f: fn(&widget::Size) -> u64| files.iter().map(f).sum::<u64>();
+    // A reader downloads at most one language file: the largest counts
+    // apart, not in the widget's total.
+    let (langs, files): (Vec<_>, Vec<_>) = files.iter().partition(|f| widget::is_language(&f.name));
+    if let Some(f) = langs.iter().max_by_key(|f| f.br) {
+        report.row(
+            "Widget bytes: the largest language file, for readers not served English (raw / gzip / br)",
+            format!("`{}`: {} / {} / {}", f.name, kb(f.raw), kb(f.gzip), kb(f.br)),
+            "",
+            None,
+        );
+    }
+    let total = |f: fn(&widget::Size) -> u64| files.iter().map(|s| f(s)).sum::<u64>();
     report.row(
         "Widget bytes: everything a reader downloads (raw / gzip / br)",
         format!(

@@ -8,7 +8,51 @@ use fantoccini::{Client, ClientBuilder};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
-use crate::{proc::free_port, stats::median};
+use crate::{proc::free_port, stats::median, Plan};
+
+/// `--widget`: only the widget's sizes and first paint, on a fresh server
+/// with the seeded 200-comment thread, printed rather than written to the
+/// report; quick enough to run after every change to the widget.
+pub async fn alone(plan: &Plan) -> anyhow::Result<()> {
+    let article = TcpListener::bind("127.0.0.1:0").await?;
+    let origin = format!("http://{}", article.local_addr()?);
+    let db = format!("sqlite://{}?mode=rwc", plan.dir.join("widget.db").display());
+    let server =
+        crate::proc::Server::start(&plan.bin, &plan.dir, &db, std::slice::from_ref(&origin))
+            .await?;
+    let result = async {
+        crate::seed::thread(&crate::seed::Api::new(&server.base)?, crate::seed::PAGE).await?;
+        let files = sizes(&server.base).await?;
+        for f in &files {
+            println!(
+                "{:<40} raw {:>7} gzip {:>6} br {:>6}",
+                f.name, f.raw, f.gzip, f.br
+            );
+        }
+        let (langs, widget): (Vec<&Size>, Vec<&Size>) =
+            files.iter().partition(|f| is_language(&f.name));
+        println!(
+            "widget total br {} (+ at most one language file, the largest {} br)",
+            widget.iter().map(|f| f.br).sum::<u64>(),
+            langs.iter().map(|f| f.br).max().unwrap_or(0)
+        );
+        serve_article(article, &server.base);
+        let p = paint(&format!("{origin}{}", crate::seed::PAGE), plan.loads).await?;
+        let ms = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0} ms"));
+        println!(
+            "median of {}: first comment {}, heading {}, wasm received {}, thread JSON received {}",
+            p.loads,
+            ms(p.first_comment_ms),
+            ms(p.heading_ms),
+            ms(p.wasm_ms),
+            ms(p.json_ms)
+        );
+        anyhow::Ok(())
+    }
+    .await;
+    server.stop().await;
+    result
+}
 
 /// Bytes of one file as sent raw, with gzip and with brotli.
 pub struct Size {
@@ -19,7 +63,9 @@ pub struct Size {
 }
 
 /// `/embed.js` and the widget files its manifest names, fetched the way a
-/// browser would with each `Accept-Encoding`.
+/// browser would with each `Accept-Encoding`. Language files
+/// (`assets/lang-*.json`) come after the three widget files; a reader who
+/// is not served English downloads exactly one of them.
 pub async fn sizes(base: &str) -> anyhow::Result<Vec<Size>> {
     let client = reqwest::Client::new();
     let embed = client
@@ -64,6 +110,11 @@ pub async fn sizes(base: &str) -> anyhow::Result<Vec<Size>> {
         out.push(size);
     }
     Ok(out)
+}
+
+/// A language file, fetched only for readers not served English.
+pub fn is_language(name: &str) -> bool {
+    name.starts_with("assets/lang-")
 }
 
 /// The quoted `assets/...` paths in embed.js's inlined manifest

@@ -1,17 +1,43 @@
 // Confab loader. A site adds this script and a <div data-confab> placeholder.
 // Each placeholder gets an open shadow root (the host page's CSS cannot reach
 // inside); the widget itself loads only when a placeholder nears the viewport.
+// The first comments arrive sooner when everything is fetched at once: the
+// module, the wasm, the thread and the reader's language all start together,
+// and the widget is handed what already arrived.
 (() => {
   const me = document.currentScript;
   if (!me) return;
   const base = new URL(".", me.src).href;
   const files = __CONFAB_MANIFEST__;
+  const get = (path) => fetch(base + path, { credentials: "omit" });
   let widget;
+  // The wasm compiles while it streams in, alongside the module's import.
+  const compile = (wasm) => (WebAssembly.compileStreaming ? WebAssembly.compileStreaming(wasm) : wasm);
   const load = () =>
-    (widget ||= import(base + files.js).then(async (m) => {
-      await m.default({ module_or_path: base + files.wasm });
-      return m;
-    }));
+    (widget ||= ((wasm) =>
+      import(base + files.js).then(async (m) => {
+        await m.default({ module_or_path: wasm });
+        return m;
+      }))(compile(fetch(base + files.wasm))));
+
+  // What the placeholder asks for, with the host page as the fallback; the
+  // canonical link names the article under all its addresses.
+  const config = (el) => {
+    const data = (k) => el.getAttribute("data-" + k) || "";
+    const canonical = document.querySelector("link[rel=canonical]")?.href;
+    const wanted = [data("lang"), document.documentElement.lang, navigator.language];
+    const lang =
+      wanted.map((l) => (l || "").split(/[-_]/)[0].toLowerCase()).find((l) => l == "en" || files.langs[l]) ||
+      "en";
+    return {
+      site: data("site") || "demo",
+      page: data("page") || (canonical ? new URL(canonical).pathname : location.pathname),
+      title: data("title") || document.title,
+      url: canonical || location.href,
+      theme: data("theme") || "auto",
+      lang,
+    };
+  };
 
   const mount = (el) => {
     const root = el.shadowRoot || el.attachShadow({ mode: "open" });
@@ -22,8 +48,15 @@
     host.className = "confab";
     host.setAttribute("data-testid", "confab-root");
     root.replaceChildren(css, host);
-    load()
-      .then((m) => m.mount(host, el, base))
+    const c = config(el);
+    const enc = encodeURIComponent;
+    // The widget's first request, exactly as it would send it itself.
+    const thread = get(`api/v1/sites/${enc(c.site)}/thread?page=${enc(c.page)}&sort=oldest`);
+    // Without its language file (it failed to load), the widget speaks English.
+    const lang = files.langs[c.lang];
+    const strings = lang && get(lang).then((r) => r.json()).catch(() => undefined);
+    Promise.all([load(), strings])
+      .then(([m, s]) => m.mount(host, c, base, thread, s))
       .catch((e) => {
         host.textContent = "Comments could not be loaded.";
         console.error("confab:", e);

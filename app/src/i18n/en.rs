@@ -1,9 +1,9 @@
-use super::{one_other, Strings};
+use super::Strings;
 
+/// Built in: the fallback, and the only language that costs no request.
 pub const EN: Strings = Strings {
     lang: "en",
-    plural: one_other,
-    comments: ["{n} comment", "{n} comments", "{n} comments"],
+    comments: ["{n} comment", "", "", "{n} comments"],
     thread: "Comments",
     empty: "No comments yet. Be the first to share your thoughts.",
     loading: "Loading comments…",

@@ -1,105 +1,130 @@
-//! The reader's language. Each language is one file holding a [`Strings`];
-//! adding one means a new file and a line in [`LANGUAGES`].
+//! The reader's language. English is built into the widget; every other
+//! language is one JSON file in `app/i18n/` (`de.json` for German), which the
+//! server serves beside the widget and `/embed.js` fetches only for the
+//! readers who need it, so the wasm carries one language, not five. A text
+//! a file lacks stays English.
 
-mod de;
 mod en;
-mod es;
-mod fr;
-mod ru;
 
 use confab_api::ErrorCode;
+use js_sys::{Array, Intl::PluralRules, Object};
+use wasm_bindgen::JsValue;
 
-use crate::api::ApiFailure;
+use crate::{api::ApiFailure, json::Obj};
 
-/// Every language the widget speaks; the first is the fallback.
-const LANGUAGES: &[&Strings] = &[&en::EN, &de::DE, &fr::FR, &es::ES, &ru::RU];
+/// Declares [`Strings`] and its reader from one list of keys, so a text
+/// added here is read from every language file by the same name.
+macro_rules! strings {
+    ($($(#[$doc:meta])* $key:ident,)*) => {
+        /// Every text the widget shows, in one language. `{n}` and `{name}`
+        /// are replaced when shown.
+        pub struct Strings {
+            /// The BCP 47 code, also handed to `Intl` for dates and plurals.
+            pub lang: &'static str,
+            /// "{n} comments" for the plural categories of
+            /// `Intl.PluralRules`: one, few, many, other (empty: other).
+            pub comments: [&'static str; 4],
+            $($(#[$doc])* pub $key: &'static str,)*
+        }
 
-/// Every text the widget shows, in one language. `{n}` and `{name}` are
-/// replaced when shown.
-pub struct Strings {
-    /// The BCP 47 code, also handed to `Intl` for dates.
-    pub lang: &'static str,
-    /// Which of the plural forms in `comments` fits a number.
-    pub plural: fn(i64) -> usize,
-    /// "{n} comments" in the language's plural forms (one, few, many).
-    pub comments: [&'static str; 3],
-    pub thread: &'static str,
-    pub empty: &'static str,
-    pub loading: &'static str,
-    pub load_failed: &'static str,
-    pub retry: &'static str,
-    pub sort: &'static str,
-    pub oldest: &'static str,
-    pub newest: &'static str,
-    pub top: &'static str,
-    pub load_more: &'static str,
-    pub write: &'static str,
-    pub preview: &'static str,
-    pub nothing_to_preview: &'static str,
-    pub body_label: &'static str,
-    pub placeholder: &'static str,
-    pub hint: &'static str,
-    pub name: &'static str,
-    pub email: &'static str,
-    pub website: &'static str,
-    pub post: &'static str,
-    pub posting: &'static str,
-    pub save: &'static str,
-    pub cancel: &'static str,
-    pub reply: &'static str,
-    pub edit: &'static str,
-    pub delete: &'static str,
-    pub confirm_delete: &'static str,
-    pub held: &'static str,
-    pub pending: &'static str,
-    pub deleted: &'static str,
-    pub edited: &'static str,
-    pub pinned: &'static str,
-    pub anonymous: &'static str,
-    pub hide_replies: &'static str,
-    pub show_replies: &'static str,
-    pub up: &'static str,
-    pub down: &'static str,
-    pub new_comment: &'static str,
-    /// Errors, by what the reader can do about them.
-    pub err_invalid: &'static str,
-    pub err_too_long: &'static str,
-    pub err_site: &'static str,
-    pub err_gone: &'static str,
-    pub err_parent_gone: &'static str,
-    pub err_locked: &'static str,
-    pub err_denied: &'static str,
-    pub err_window_closed: &'static str,
-    pub err_conflict: &'static str,
-    pub err_rate: &'static str,
-    pub err_server: &'static str,
-    pub err_network: &'static str,
+        impl Strings {
+            fn read(lang: &'static str, o: &Obj) -> Strings {
+                let forms = o.obj("comments");
+                let form = |k: &str, i: usize| forms.as_ref().map_or(en::EN.comments[i], |f| leak(f, k, ""));
+                Strings {
+                    lang,
+                    comments: [form("one", 0), form("few", 1), form("many", 2), form("other", 3)],
+                    $($key: leak(o, stringify!($key), en::EN.$key),)*
+                }
+            }
+        }
+
+        #[cfg(test)]
+        const KEYS: &[&str] = &[$(stringify!($key)),*];
+    };
 }
 
-/// One form for 1, another for the rest (English, German, Spanish).
-pub fn one_other(n: i64) -> usize {
-    if n == 1 {
-        0
-    } else {
-        2
-    }
+strings! {
+    thread,
+    empty,
+    loading,
+    load_failed,
+    retry,
+    sort,
+    oldest,
+    newest,
+    top,
+    load_more,
+    write,
+    preview,
+    nothing_to_preview,
+    body_label,
+    placeholder,
+    hint,
+    name,
+    email,
+    website,
+    post,
+    posting,
+    save,
+    cancel,
+    reply,
+    edit,
+    delete,
+    confirm_delete,
+    held,
+    pending,
+    deleted,
+    edited,
+    pinned,
+    anonymous,
+    hide_replies,
+    show_replies,
+    up,
+    down,
+    new_comment,
+    /// Errors, by what the reader can do about them.
+    err_invalid,
+    err_too_long,
+    err_site,
+    err_gone,
+    err_parent_gone,
+    err_locked,
+    err_denied,
+    err_window_closed,
+    err_conflict,
+    err_rate,
+    err_server,
+    err_network,
+}
+
+/// A text of a language file; it lives as long as the page.
+fn leak(o: &Obj, k: &str, or: &'static str) -> &'static str {
+    o.str(k).map_or(or, |s| Box::leak(s.into_boxed_str()))
 }
 
 impl Strings {
-    /// The first supported language among `wanted`, most preferred first;
-    /// `de-AT` matches `de`.
-    pub fn pick<'a>(wanted: impl IntoIterator<Item = &'a str>) -> &'static Strings {
-        wanted
-            .into_iter()
-            .find_map(|w| {
-                let primary = w.split(['-', '_']).next()?.to_ascii_lowercase();
-                LANGUAGES.iter().copied().find(|s| s.lang == primary)
-            })
-            .unwrap_or(LANGUAGES[0])
+    /// `lang`'s texts from its file (parsed by `/embed.js`), or English when
+    /// there is none.
+    pub fn load(lang: String, file: JsValue) -> &'static Strings {
+        if !file.is_object() || lang == "en" {
+            return &en::EN;
+        }
+        let lang = Box::leak(lang.into_boxed_str());
+        Box::leak(Box::new(Strings::read(lang, &Obj(file))))
     }
 
     pub fn count(&self, n: i64) -> String {
-        self.comments[(self.plural)(n)].replace("{n}", &n.to_string())
+        let rules = PluralRules::new(&Array::of1(&JsValue::from_str(self.lang)), &Object::new());
+        let i = match String::from(rules.select(n as f64)).as_str() {
+            "one" => 0,
+            "few" => 1,
+            "many" => 2,
+            _ => 3,
+        };
+        let form = Some(self.comments[i]).filter(|f| !f.is_empty());
+        form.unwrap_or(self.comments[3])
+            .replace("{n}", &n.to_string())
     }
 
     /// The message for a failed request.
@@ -126,35 +151,25 @@ impl Strings {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::collections::BTreeSet;
 
+    /// Every language file names every text English has, and nothing else.
     #[test]
-    fn the_first_supported_language_wins_and_regions_match_their_language() {
-        assert_eq!(Strings::pick(["xx", "de-AT", "fr"]).lang, "de");
-        assert_eq!(Strings::pick(["pt-BR"]).lang, "en");
-        assert_eq!(Strings::pick(["RU"]).lang, "ru");
-    }
-
-    #[test]
-    fn russian_counts_use_three_plural_forms() {
-        let ru = Strings::pick(["ru"]);
-        assert_eq!(ru.count(1), "1 комментарий");
-        assert_eq!(ru.count(3), "3 комментария");
-        assert_eq!(ru.count(11), "11 комментариев");
-        assert_eq!(ru.count(21), "21 комментарий");
-    }
-
-    #[test]
-    fn french_treats_zero_as_singular() {
-        assert_eq!(Strings::pick(["fr"]).count(0), "0 commentaire");
-        assert_eq!(Strings::pick(["en"]).count(0), "0 comments");
-    }
-
-    #[test]
-    fn every_language_fills_every_error() {
-        for s in LANGUAGES {
-            assert!(!s.error(ApiFailure::Network).is_empty(), "{}", s.lang);
-            assert!(!s.error(ApiFailure::Api(ErrorCode::RateLimited)).is_empty());
+    fn every_language_file_holds_exactly_the_widgets_texts() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n");
+        let want: BTreeSet<&str> = super::KEYS.iter().copied().chain(["comments"]).collect();
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let file: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let keys: BTreeSet<&str> = file.keys().map(String::as_str).collect();
+            assert_eq!(keys, want, "{}", path.display());
+            assert!(file["comments"]["other"].is_string(), "{}", path.display());
+            assert!(file.values().all(|v| v.is_string() || v.is_object()));
+            seen += 1;
         }
+        assert!(seen >= 4, "German, French, Spanish and Russian at least");
     }
 }
