@@ -44,9 +44,20 @@ impl Field {
     }
 }
 
-/// The payload without the control characters no text field accepts.
+/// The payload without what no text field accepts: control characters,
+/// bidi overrides and isolates, and combining marks past the zalgo limit
+/// (8 on one letter; see `server/src/domain/input.rs`).
 fn printable(p: &str) -> String {
-    p.chars().filter(|c| !c.is_control()).collect()
+    let mut marks = 0;
+    p.chars()
+        .filter(|&c| {
+            let mark = unicode_normalization::char::is_combining_mark(c);
+            marks = if mark { marks + 1 } else { 0 };
+            !c.is_control()
+                && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+                && marks <= 8
+        })
+        .collect()
 }
 
 fn clip(s: &str, max: usize) -> String {
