@@ -448,3 +448,70 @@ async fn an_instance_whose_notification_connection_is_cut_serves_nothing_stale_a
         .await;
     assert_eq!(third.comment.status, CommentStatus::Approved);
 }
+
+#[tokio::test]
+async fn an_emailed_link_signed_by_one_instance_works_on_every_other() {
+    use confab::domain::signed::LinkClaim;
+    let cluster = Cluster::start().await;
+    let store = confab::store::connect(&cluster.db.url).await.unwrap();
+    let held = store.site("held").await.unwrap().unwrap().id;
+    let moderator = store
+        .add_moderator("mail@example.org", None, &[held])
+        .await
+        .unwrap()
+        .id;
+    let page = "/scale/mailed";
+    let r = cluster
+        .post(&cluster.url, "held", page, "Approve me by mail")
+        .await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let comment = r
+        .json::<confab_api::CreatedComment>()
+        .await
+        .unwrap()
+        .comment
+        .id;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let expires = now.as_millis() as i64 + 3_600_000;
+    let claim = |key: &[u8]| {
+        LinkClaim {
+            action: "approve".into(),
+            comment,
+            moderator,
+            expires,
+        }
+        .sign(key)
+    };
+    // The key comes from the shared config, so whichever instance mailed the
+    // link, every instance knows it; a link under any other key is refused.
+    let genuine = claim(SECRET_KEY.as_bytes());
+    let forged = claim(b"another-key-that-no-instance-has-configured-0123");
+    for i in 0..3 {
+        let page_url = |token: &str| cluster.at(i, &format!("/admin/mail?token={token}"));
+        assert_eq!(
+            cluster.status(&page_url(&genuine)).await,
+            200,
+            "instance {i}"
+        );
+        assert_eq!(
+            cluster.status(&page_url(&forged)).await,
+            404,
+            "instance {i}"
+        );
+    }
+    let done = cluster
+        .client
+        .post(cluster.at(2, "/admin/mail"))
+        .header("origin", &cluster.url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("token={genuine}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), StatusCode::OK);
+    cluster
+        .within_a_second("approval by mail", "held", page, |t| t.total == 1)
+        .await;
+}

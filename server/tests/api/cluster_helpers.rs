@@ -17,7 +17,7 @@ use crate::helpers::*;
 
 /// Start-up on a loaded shared machine can be slow.
 const READY_WITHIN: Duration = Duration::from_secs(20);
-const SECRET_KEY: &str = "a-shared-secret-key-for-the-cluster-tests-0123";
+pub const SECRET_KEY: &str = "a-shared-secret-key-for-the-cluster-tests-0123";
 
 /// A child process killed (SIGKILL) and reaped on drop, pass or fail.
 pub struct Proc(pub Child);
