@@ -11,6 +11,8 @@ async fn main() -> anyhow::Result<()> {
             EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| EnvFilter::new("confab=info,tower_http=info")),
         )
+        // Logs on stderr, so that CLI output on stdout stays clean to pipe.
+        .with_writer(std::io::stderr)
         .init();
     confab::cli::run(cli).await
 }
