@@ -80,6 +80,26 @@ fn words(lang: &'static str, ms: f64) -> (String, String) {
     })
 }
 
+/// How often relative times are worded again, so that a page left open
+/// does not keep saying "now" for an hour.
+const REFRESH: std::time::Duration = std::time::Duration::from_secs(10);
+
+thread_local! {
+    /// One clock for every time on the page: one timer, however many
+    /// comments.
+    static TICK: std::cell::OnceCell<ReadSignal<u32>> = const { std::cell::OnceCell::new() };
+}
+
+fn tick() -> ReadSignal<u32> {
+    TICK.with(|t| {
+        *t.get_or_init(|| {
+            let (read, write) = signal(0u32);
+            set_interval(move || write.update(|n| *n = n.wrapping_add(1)), REFRESH);
+            read
+        })
+    })
+}
+
 /// `<time>` for an RFC 3339 timestamp.
 #[component]
 pub fn Time(
@@ -90,10 +110,20 @@ pub fn Time(
     let ms = Date::parse(&iso);
     // Intl throws on an invalid time, and a throw inside the wasm would
     // stop the whole widget: show such a time as it came.
-    let (title, text) = if ms.is_nan() {
-        (iso.clone(), iso.clone())
+    let title = if ms.is_nan() {
+        iso.clone()
     } else {
-        words(lang, ms)
+        words(lang, ms).0
+    };
+    let shown = iso.clone();
+    let tick = tick();
+    let text = move || {
+        tick.track();
+        if ms.is_nan() {
+            shown.clone()
+        } else {
+            words(lang, ms).1
+        }
     };
     view! { <time datetime=iso title=title>{text}</time> }
 }

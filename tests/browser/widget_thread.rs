@@ -92,3 +92,36 @@ async fn newest_first_reverses_the_thread_and_a_permalink_highlights_its_comment
     .await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn relative_times_keep_up_with_the_clock_while_the_page_stays_open() {
+    let site = spawn_site().await;
+    let id = site.post_comment("Posted just now", None).await["id"]
+        .as_i64()
+        .unwrap();
+    let b = browser().await;
+    b.client.goto(&site.article).await.unwrap();
+    let time = format!("[data-testid=comment-{id}] time");
+    let read = "const t = root.querySelector(args[0]); return t && [t.textContent, t.title];";
+    let first = b
+        .wait_widget("the comment's time", read, vec![json!(time)])
+        .await;
+    assert!(
+        !first[0].as_str().unwrap().contains("hour"),
+        "a fresh comment: {first}"
+    );
+    // Two hours pass for the page (the widget reads the page's clock).
+    b.js(
+        "const now = Date.now; Date.now = () => now.call(Date) + 2 * 3600 * 1000;",
+        vec![],
+    )
+    .await;
+    let later = b
+        .wait_widget(
+            "the time worded again",
+            "const t = root.querySelector(args[0]); return t.textContent === '2 hours ago' && [t.textContent, t.title];",
+            vec![json!(time)],
+        )
+        .await;
+    assert_eq!(later[1], first[1], "the exact time on hover stays");
+}
