@@ -10,6 +10,7 @@ mod moderation;
 #[path = "../../server/tests/api/smtp.rs"]
 mod smtp;
 mod widget_a11y;
+mod widget_controls;
 mod widget_held;
 mod widget_live;
 mod widget_placeholders;
