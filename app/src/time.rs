@@ -48,8 +48,8 @@ fn options(pairs: &[(&str, &str)]) -> Object {
     o
 }
 
-/// The relative and the absolute wording of `ms` in `lang`.
-fn words(lang: &'static str, ms: f64) -> (String, String) {
+/// Runs `f` with `lang`'s formatters, building them on first use.
+fn with_formats<R>(lang: &'static str, f: impl FnOnce(&Formats) -> R) -> R {
     FORMATS.with_borrow_mut(|all| {
         let i = all.iter().position(|f| f.lang == lang).unwrap_or_else(|| {
             let locales = Array::of1(&JsValue::from_str(lang));
@@ -67,17 +67,25 @@ fn words(lang: &'static str, ms: f64) -> (String, String) {
             });
             all.len() - 1
         });
-        let f = &all[i];
-        let (n, unit) = relative_parts((ms - Date::now()) / 1000.0);
-        let relative = f.relative.format(n, unit).into();
-        let absolute = f
-            .absolute
+        f(&all[i])
+    })
+}
+
+/// `ms` as a time and date in `lang`: fixed, so worded once.
+fn absolute(lang: &'static str, ms: f64) -> String {
+    with_formats(lang, |f| {
+        f.absolute
             .call1(&JsValue::NULL, &Date::new(&ms.into()))
             .ok()
             .and_then(|v| v.as_string())
-            .unwrap_or_default();
-        (absolute, relative)
+            .unwrap_or_default()
     })
+}
+
+/// `ms` relative to now in `lang` ("3 hours ago"): worded on every tick.
+fn relative(lang: &'static str, ms: f64) -> String {
+    let (n, unit) = relative_parts((ms - Date::now()) / 1000.0);
+    with_formats(lang, |f| f.relative.format(n, unit).into())
 }
 
 /// How often relative times are worded again, so that a page left open
@@ -113,7 +121,7 @@ pub fn Time(
     let title = if ms.is_nan() {
         iso.clone()
     } else {
-        words(lang, ms).0
+        absolute(lang, ms)
     };
     let shown = iso.clone();
     let tick = tick();
@@ -122,7 +130,7 @@ pub fn Time(
         if ms.is_nan() {
             shown.clone()
         } else {
-            words(lang, ms).1
+            relative(lang, ms)
         }
     };
     view! { <time datetime=iso title=title>{text}</time> }
