@@ -147,15 +147,17 @@ fn blank(text: &str) -> bool {
 /// over its neighbours; real scripts stack a few at most.
 pub const MAX_MARKS: usize = 8;
 
+/// Bidi embeddings, overrides and isolates: they reorder what follows.
+pub fn bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Refuses the invisible tricks that make text read differently from what
 /// it is: bidi embeddings, overrides and isolates (which reorder what
 /// follows, even outside the comment), and zalgo. The plain right-to-left
 /// and left-to-right marks stay: mixed-direction writing needs them.
 fn no_tricks(field: &'static str, text: &str) -> Result<(), InputError> {
-    if text
-        .chars()
-        .any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
-    {
+    if text.chars().any(bidi_control) {
         return Err(InputError::new(
             field,
             "contains bidirectional override characters",

@@ -45,17 +45,16 @@ impl Field {
 }
 
 /// The payload without what no text field accepts: control characters,
-/// bidi overrides and isolates, and combining marks past the zalgo limit
-/// (8 on one letter; see `server/src/domain/input.rs`).
+/// bidi controls, and combining marks past the zalgo limit (the server's
+/// own rules, from `confab::domain::input`).
 fn printable(p: &str) -> String {
+    use confab::domain::input::{bidi_control, MAX_MARKS};
     let mut marks = 0;
     p.chars()
         .filter(|&c| {
             let mark = unicode_normalization::char::is_combining_mark(c);
             marks = if mark { marks + 1 } else { 0 };
-            !c.is_control()
-                && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-                && marks <= 8
+            !c.is_control() && !bidi_control(c) && marks <= MAX_MARKS
         })
         .collect()
 }
