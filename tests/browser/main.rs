@@ -14,6 +14,7 @@ mod widget_controls;
 mod widget_held;
 mod widget_live;
 mod widget_placeholders;
+mod widget_retry_and_languages;
 mod widget_story;
 mod widget_thread;
 mod xss;
