@@ -2,8 +2,6 @@
 //! mirrored left to right, in a colour from the same hash. No avatar
 //! service ever sees the reader.
 
-use leptos::prelude::*;
-
 /// The SVG markup for `hash` (hex); any input gives some picture.
 pub fn svg(hash: &str) -> String {
     let mut nibbles = hash
@@ -25,14 +23,6 @@ pub fn svg(hash: &str) -> String {
     format!(
         r#"<svg viewBox="-1 -1 7 7" width="36" height="36"><path fill="hsl({hue} 55% 42%)" d="{path}"/></svg>"#
     )
-}
-
-#[component]
-pub fn Avatar(
-    /// The comment's avatar hash.
-    hash: String,
-) -> impl IntoView {
-    view! { <span class="cf-av" aria-hidden="true" inner_html=svg(&hash)></span> }
 }
 
 #[cfg(test)]

@@ -1,10 +1,16 @@
 //! One comment and, recursively, its replies.
+//!
+//! Each comment is built once: what can change (status, text, votes,
+//! replies) updates attributes and text in place, and parts that do not
+//! apply are `hidden` rather than rebuilt. That keeps one rendering path
+//! per element in the wasm instead of a build and a rebuild for every
+//! variant, which is most of the widget's size budget.
 
 use confab_api::CommentStatus;
 use leptos::prelude::*;
 
 use crate::{
-    avatar::Avatar, composer::Composer, model::ctx, model::Node, own::OwnActions, time::Time,
+    avatar::svg, composer::Composer, model::ctx, model::Node, own::OwnActions, time::Time,
     votes::Votes,
 };
 
@@ -23,6 +29,12 @@ pub fn comments(list: RwSignal<Vec<Node>>, depth: u32) -> impl IntoView {
     }
 }
 
+/// `text` as HTML text: the language files are ours, but are still not
+/// markup.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;")
+}
+
 #[component]
 pub fn CommentView(
     /// The comment.
@@ -36,79 +48,68 @@ pub fn CommentView(
     let d = node.data;
     let replying = RwSignal::new(false);
     let collapsed = RwSignal::new(false);
-    let status = move || d.with(|c| c.status);
-    let author = move || {
+    let is = move |s: CommentStatus| d.with(|c| c.status == s);
+    let deleted = move || is(CommentStatus::Deleted);
+    // Neither changes: a deleted comment keeps its picture and its time.
+    let (avatar, created) = d.with_untracked(|c| (svg(&c.avatar), c.created.clone()));
+    let name = move || {
         d.with(|c| {
-            let name = if c.author.is_empty() { t.anonymous.to_owned() } else { c.author.clone() };
-            match &c.website {
-                Some(w) => view! {
-                    <a class="cf-author" href=w.clone() rel="nofollow ugc noopener noreferrer" target="_blank">{name}</a>
-                }.into_any(),
-                None => view! { <span class="cf-author">{name}</span> }.into_any(),
+            if c.author.is_empty() {
+                t.anonymous.to_owned()
+            } else {
+                c.author.clone()
             }
         })
     };
-    let body = move || {
-        if status() == CommentStatus::Deleted {
-            view! { <p class="cf-body cf-muted" data-testid="deleted">{t.deleted}</p> }.into_any()
+    let replies = move || node.replies.with(Vec::len);
+    let toggle = move || {
+        if collapsed.get() {
+            t.show_replies.replace("{n}", &replies().to_string())
         } else {
-            view! { <div class="cf-body" inner_html=move || d.with(|c| c.html.clone())></div> }
-                .into_any()
+            t.hide_replies.into()
         }
-    };
-    let header = move || {
-        d.with(|x| {
-            view! {
-                <Avatar hash=x.avatar.clone() />
-                {author()}
-                {x.pinned.then(|| view! { <span class="cf-badge">{t.pinned}</span> })}
-                {(x.status == CommentStatus::Pending).then(|| view! {
-                    <span class="cf-badge" data-testid="pending">{t.pending}</span>
-                })}
-                <a class="cf-perma" href=format!("#confab-{id}")><Time iso=x.created.clone() /></a>
-                {x.edited.is_some().then(|| view! { <span class="cf-muted">{format!("· {}", t.edited)}</span> })}
-            }
-        })
-    };
-    let footer = move || {
-        (status() != CommentStatus::Deleted).then(|| {
-            view! {
-                <footer class="cf-foot">
-                    {(status() == CommentStatus::Approved).then(|| view! { <Votes node /> })}
-                    <button type="button" data-testid="reply" aria-expanded=move || replying.get().to_string()
-                        on:click=move |_| replying.update(|r| *r = !*r)>{t.reply}</button>
-                    <OwnActions node />
-                </footer>
-            }
-        })
-    };
-    let replies = move || {
-        let n = node.replies.with(Vec::len);
-        (n > 0).then(|| {
-            let toggle = move || if collapsed.get() { t.show_replies.replace("{n}", &n.to_string()) } else { t.hide_replies.into() };
-            view! {
-                <button type="button" class="cf-toggle" data-testid="toggle"
-                    aria-expanded=move || (!collapsed.get()).to_string()
-                    on:click=move |_| collapsed.update(|v| *v = !*v)>{toggle}</button>
-                <ul class="cf-list" class:cf-indent=depth < INDENT_CAP hidden=move || collapsed.get()>
-                    {comments(node.replies, depth + 1)}
-                </ul>
-            }
-        })
     };
 
     view! {
         <li class="cf-item" data-testid=format!("comment-{id}") data-id=id>
             <article id=format!("confab-{id}") tabindex="-1" class="cf-c"
-                class:cf-pending=move || status() == CommentStatus::Pending>
-                <header class="cf-meta">{header}</header>
-                {body}
-                {footer}
+                class:cf-pending=move || is(CommentStatus::Pending)>
+                <header class="cf-meta">
+                    <span class="cf-av" aria-hidden="true" inner_html=avatar></span>
+                    // Without a website this is an anchor with no href: plain
+                    // text to readers and screen readers alike.
+                    <a class="cf-author" href=move || d.with(|c| c.website.clone())
+                        rel="nofollow ugc noopener noreferrer" target="_blank">{name}</a>
+                    <span class="cf-badge" hidden=move || !d.with(|c| c.pinned)>{t.pinned}</span>
+                    <span class="cf-badge" data-testid="pending"
+                        hidden=move || !is(CommentStatus::Pending)>{t.pending}</span>
+                    <a class="cf-perma" href=format!("#confab-{id}")><Time iso=created /></a>
+                    <span class="cf-muted" hidden=move || d.with(|c| c.edited.is_none())>
+                        "· " {t.edited}
+                    </span>
+                </header>
+                // One element whichever way: the placeholder of a deleted
+                // comment is the same box with other words in it.
+                <div class="cf-body" class:cf-muted=deleted
+                    data-testid=move || deleted().then_some("deleted")
+                    inner_html=move || if deleted() { escape(t.deleted) } else { d.with(|c| c.html.clone()) }></div>
+                <footer class="cf-foot" hidden=deleted>
+                    <Votes node shown=move || is(CommentStatus::Approved) />
+                    <button type="button" data-testid="reply" aria-expanded=move || replying.get().to_string()
+                        on:click=move |_| replying.update(|r| *r = !*r)>{t.reply}</button>
+                    <OwnActions node />
+                </footer>
                 {move || replying.get().then(|| view! {
                     <Composer parent=id on_done=Callback::new(move |()| replying.set(false)) />
                 })}
             </article>
-            {replies}
+            <button type="button" class="cf-toggle" data-testid="toggle" hidden=move || replies() == 0
+                aria-expanded=move || (!collapsed.get()).to_string()
+                on:click=move |_| collapsed.update(|v| *v = !*v)>{toggle}</button>
+            <ul class="cf-list" class:cf-indent=depth < INDENT_CAP
+                hidden=move || collapsed.get() || replies() == 0>
+                {comments(node.replies, depth + 1)}
+            </ul>
         </li>
     }
     .into_any()

@@ -4,19 +4,11 @@
 use confab_api::NewComment;
 use leptos::{prelude::*, task::spawn_local};
 
-use crate::{editor::Editor, model::ctx, storage};
+use crate::{editor::Editor, model::ctx, model::Phase, storage};
 
 /// How long the server lets an author change a comment. The server does
 /// not say, so this mirrors its default; it refuses late edits anyway.
 pub const EDIT_WINDOW_MS: i64 = 15 * 60 * 1000;
-
-#[derive(Clone, Copy, PartialEq)]
-enum State {
-    Idle,
-    Posting,
-    Held,
-    Failed(&'static str),
-}
 
 #[component]
 pub fn Composer(
@@ -30,15 +22,16 @@ pub fn Composer(
     let c = ctx();
     let t = c.t;
     let body = RwSignal::new(String::new());
-    let state = RwSignal::new(State::Idle);
+    let state = RwSignal::new(Phase::Idle);
     let draft = format!("draft:{}:{}", c.e.key(), parent.unwrap_or(0));
+    let sent = draft.clone();
     // Remembered across pages and sites of this host, like a browser would.
     let who = ["name", "email", "website"]
         .map(|k| (k, RwSignal::new(storage::get(k).unwrap_or_default())));
 
     let send = Callback::new(move |()| {
         let text = body.get_untracked();
-        if text.trim().is_empty() || state.get_untracked() == State::Posting {
+        if text.trim().is_empty() || state.get_untracked() == Phase::Busy {
             return;
         }
         let [author, email, website] = who.map(|(k, s)| {
@@ -57,7 +50,8 @@ pub fn Composer(
             body: text.clone(),
             notify: None,
         };
-        state.set(State::Posting);
+        state.set(Phase::Busy);
+        let sent = sent.clone();
         spawn_local(async move {
             match c.e.client.post(&new).await {
                 Ok((held, created)) => {
@@ -76,15 +70,16 @@ pub fn Composer(
                     }
                     c.insert(created.comment, false);
                     body.set(String::new());
-                    state.set(if held { State::Held } else { State::Idle });
-                    c.reveal.set(Some(id));
+                    storage::set(&sent, "");
+                    state.set(if held { Phase::Done } else { Phase::Idle });
+                    c.reveal(Some(id));
                     if let Some(done) = on_done {
                         done.run(());
                     }
                 }
                 // The text stays in the box and in the draft: retrying is
                 // one more click.
-                Err(e) => state.set(State::Failed(t.error(e))),
+                Err(e) => state.set(Phase::Failed(t.error(e))),
             }
         });
     });
@@ -114,10 +109,10 @@ pub fn Composer(
             <div class="cf-who">{inputs}</div>
             <div class="cf-actions">
                 <button type="submit" class="cf-primary" data-testid="submit"
-                    disabled=move || state.get() == State::Posting>
+                    disabled=move || state.get() == Phase::Busy>
                     {move || match state.get() {
-                        State::Posting => t.posting,
-                        State::Failed(_) => t.retry,
+                        Phase::Busy => t.posting,
+                        Phase::Failed(_) => t.retry,
                         _ => t.post,
                     }}
                 </button>
@@ -127,8 +122,8 @@ pub fn Composer(
             </div>
             <p class="cf-notice" data-testid="notice" role="status">
                 {move || match state.get() {
-                    State::Held => t.held,
-                    State::Failed(m) => m,
+                    Phase::Done => t.held,
+                    Phase::Failed(m) => m,
                     _ => "",
                 }}
             </p>

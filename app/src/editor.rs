@@ -10,7 +10,8 @@ use crate::{model::ctx, storage};
 pub fn Editor(
     /// The text; the caller reads it to send and clears it after.
     body: RwSignal<String>,
-    /// localStorage key of the draft, restored into `body` when empty.
+    /// localStorage key of the draft, restored into `body` when empty and
+    /// saved on every keystroke; the caller forgets it once it is sent.
     draft: String,
     /// Runs on Ctrl/Cmd+Enter.
     on_send: Callback<()>,
@@ -25,13 +26,12 @@ pub fn Editor(
             body.set(d);
         }
     }
-    // Nothing typed is lost: a reload or a failed post finds it here.
-    Effect::new(move || body.with(|b| storage::set(&draft, b)));
 
     let area = NodeRef::<leptos::html::Textarea>::new();
     if focus {
-        Effect::new(move || {
-            if let Some(a) = area.get() {
+        // After this frame's render, when the text box is in the page.
+        request_animation_frame(move || {
+            if let Some(a) = area.get_untracked() {
                 let _ = a.focus();
             }
         });
@@ -70,16 +70,21 @@ pub fn Editor(
                 <textarea data-testid="body" rows="4" node_ref=area placeholder=t.placeholder
                     hidden=move || previewing.get()
                     prop:value=move || body.get()
-                    on:input=move |ev| body.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        // Nothing typed is lost: a reload or a failed post
+                        // finds it here.
+                        let text = event_target_value(&ev);
+                        storage::set(&draft, &text);
+                        body.set(text);
+                    }
                     on:keydown=keydown></textarea>
             </label>
-            {move || previewing.get().then(|| view! {
-                <div class="cf-body cf-preview" data-testid="preview-body" tabindex="0"
-                    inner_html=move || {
-                        let h = html.get();
-                        if h.is_empty() { t.nothing_to_preview.into() } else { h }
-                    }></div>
-            })}
+            <div class="cf-body cf-preview" data-testid="preview-body" tabindex="0"
+                hidden=move || !previewing.get()
+                inner_html=move || {
+                    let h = html.get();
+                    if h.is_empty() { t.nothing_to_preview.into() } else { h }
+                }></div>
             <p class="cf-hint">{t.hint}</p>
         </div>
     }

@@ -3,8 +3,21 @@
 
 use confab_api::{Comment, CommentStatus};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::{embed::Embed, i18n::Strings};
+
+/// Where a request the reader waits for stands: loading the thread or
+/// posting a comment. One type for both, so the wasm carries one signal
+/// type rather than two.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Phase {
+    Idle,
+    Busy,
+    /// Done; for a post, done and held for moderation.
+    Done,
+    Failed(&'static str),
+}
 
 #[derive(Clone, Copy)]
 pub struct Node {
@@ -36,9 +49,8 @@ pub struct Ctx {
     /// Top-level comments, in the order the server sorted them.
     pub top: RwSignal<Vec<Node>>,
     pub total: RwSignal<i64>,
-    /// The comment to scroll to and highlight (a permalink), or to focus
-    /// (the reader's own new comment).
-    pub reveal: RwSignal<Option<i64>>,
+    /// The thread's element, where [`Ctx::reveal`] looks for comments.
+    pub section: NodeRef<leptos::html::Section>,
     /// The polite announcement for screen readers.
     pub announce: RwSignal<String>,
 }
@@ -72,6 +84,30 @@ fn remove_in(list: RwSignal<Vec<Node>>, id: i64) -> bool {
 }
 
 impl Ctx {
+    /// After the next render, highlights comment `id` (a permalink, or the
+    /// reader's own new comment), scrolls to it and moves focus there, so
+    /// keyboard and screen reader users land on it. `None` clears the
+    /// highlight.
+    pub fn reveal(&self, id: Option<i64>) {
+        let section = self.section;
+        request_animation_frame(move || {
+            let Some(s) = section.get_untracked() else {
+                return;
+            };
+            if let Ok(Some(old)) = s.query_selector(".cf-hl") {
+                let _ = old.class_list().remove_1("cf-hl");
+            }
+            let Some(id) = id else { return };
+            if let Ok(Some(a)) = s.query_selector(&format!("#confab-{id}")) {
+                let _ = a.class_list().add_1("cf-hl");
+                a.scroll_into_view();
+                if let Ok(a) = a.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = a.focus();
+                }
+            }
+        });
+    }
+
     pub fn find(&self, id: i64) -> Option<Node> {
         self.top.with_untracked(|l| find_in(l, id))
     }

@@ -7,80 +7,91 @@ use crate::{editor::Editor, model::ctx, model::Node, storage};
 
 #[component]
 pub fn OwnActions(
-    /// The comment, shown only if the reader wrote it.
+    /// The comment; the actions show only if the reader wrote it.
     node: Node,
 ) -> impl IntoView {
     let c = ctx();
     let t = c.t;
     let id = node.id;
-    let Some(own) = storage::own(id) else {
-        return ().into_any();
+    // Looked up again whenever the comment changes: the reader's own post
+    // can arrive by the live stream before its edit token does, and the
+    // edit window closes while the page is open.
+    let mine = move || {
+        node.data.track();
+        storage::own(id).is_some()
     };
     let editing = RwSignal::new(false);
     let confirming = RwSignal::new(false);
-    let error = RwSignal::new("");
+    let error = RwSignal::new(String::new());
     let draft = format!("edit:{id}");
-    let body = RwSignal::new(storage::get(&draft).unwrap_or_else(|| own.body.clone()));
-    let own = StoredValue::new(own);
+    let body = RwSignal::new(String::new());
+    // The token is read when it is used, so it is never older than the
+    // one stored.
+    let token = move || storage::own(id).map(|o| o.token).unwrap_or_default();
 
     let save = Callback::new(move |()| {
         let text = body.get_untracked();
-        let token = own.with_value(|o| o.token.clone());
         spawn_local(async move {
-            match c.e.client.edit(id, &token, text.clone()).await {
+            match c.e.client.edit(id, &token(), text.clone()).await {
                 Ok(comment) => {
                     c.replace(comment);
-                    own.update_value(|o| o.body = text);
-                    own.with_value(|o| storage::set_own(id, Some(o)));
+                    if let Some(mut own) = storage::own(id) {
+                        own.body = text;
+                        storage::set_own(id, Some(&own));
+                    }
                     storage::set(&format!("edit:{id}"), "");
                     editing.set(false);
-                    error.set("");
-                    c.reveal.set(Some(id));
+                    error.set(String::new());
+                    c.reveal(Some(id));
                 }
-                Err(e) => error.set(t.error(e)),
+                Err(e) => error.set(t.error(e).into()),
             }
         });
     });
     let delete = move |_| {
-        let token = own.with_value(|o| o.token.clone());
         spawn_local(async move {
-            match c.e.client.delete(id, &token).await {
+            match c.e.client.delete(id, &token()).await {
                 Ok(()) => {
                     storage::set_own(id, None);
                     c.delete(id);
                 }
-                Err(e) => error.set(t.error(e)),
+                Err(e) => error.set(t.error(e).into()),
             }
         });
     };
+    // Opening the form starts from the unsent draft, else from what the
+    // reader wrote (the server keeps only the HTML).
+    let toggle = move |_| {
+        if !editing.get_untracked() {
+            let key = format!("edit:{id}");
+            let own = storage::own(id).map(|o| o.body);
+            body.set(storage::get(&key).or(own).unwrap_or_default());
+        }
+        editing.update(|e| *e = !*e);
+    };
 
     view! {
-        <button type="button" data-testid="edit" aria-expanded=move || editing.get().to_string()
-            on:click=move |_| editing.update(|e| *e = !*e)>{t.edit}</button>
-        {move || if confirming.get() {
-            view! {
-                <span class="cf-confirm" role="group" aria-label=t.confirm_delete>
-                    <span>{t.confirm_delete}</span>
-                    <button type="button" class="cf-danger" data-testid="confirm-delete" on:click=delete>{t.delete}</button>
-                    <button type="button" on:click=move |_| confirming.set(false)>{t.cancel}</button>
-                </span>
-            }.into_any()
-        } else {
-            view! {
-                <button type="button" data-testid="delete" on:click=move |_| confirming.set(true)>{t.delete}</button>
-            }.into_any()
-        }}
-        {move || editing.get().then(|| view! {
-            <form class="cf-form" data-testid="edit-form"
-                on:submit=move |ev| { ev.prevent_default(); save.run(()) }>
-                <Editor body draft=draft.clone() on_send=save focus=true />
-                <div class="cf-actions">
-                    <button type="submit" class="cf-primary" data-testid="save">{t.save}</button>
-                    <button type="button" on:click=move |_| editing.set(false)>{t.cancel}</button>
-                </div>
-            </form>
-        })}
-        <span class="cf-notice" role="status" data-testid="own-notice">{move || error.get()}</span>
+        <span class="cf-own" hidden=move || !mine()>
+            <button type="button" data-testid="edit" aria-expanded=move || editing.get().to_string()
+                on:click=toggle>{t.edit}</button>
+            <button type="button" data-testid="delete" hidden=move || confirming.get()
+                on:click=move |_| confirming.set(true)>{t.delete}</button>
+            <span class="cf-confirm" role="group" aria-label=t.confirm_delete hidden=move || !confirming.get()>
+                <span>{t.confirm_delete}</span>
+                <button type="button" class="cf-danger" data-testid="confirm-delete" on:click=delete>{t.delete}</button>
+                <button type="button" on:click=move |_| confirming.set(false)>{t.cancel}</button>
+            </span>
+            {move || editing.get().then(|| view! {
+                <form class="cf-form" data-testid="edit-form"
+                    on:submit=move |ev| { ev.prevent_default(); save.run(()) }>
+                    <Editor body draft=draft.clone() on_send=save focus=true />
+                    <div class="cf-actions">
+                        <button type="submit" class="cf-primary" data-testid="save">{t.save}</button>
+                        <button type="button" on:click=move |_| editing.set(false)>{t.cancel}</button>
+                    </div>
+                </form>
+            })}
+            <span class="cf-notice" role="status" data-testid="own-notice">{move || error.get()}</span>
+        </span>
     }
-    .into_any()
 }

@@ -5,8 +5,7 @@
 use std::time::Duration;
 
 use confab_api::{CommentStatus, Sort, Thread as Page};
-use leptos::{html, prelude::*, task::spawn_local};
-use wasm_bindgen::JsCast;
+use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     api::{self, ApiResult},
@@ -14,20 +13,13 @@ use crate::{
     composer::Composer,
     embed::Embed,
     live,
-    model::{Ctx, Node},
+    model::{Ctx, Node, Phase},
     storage,
 };
 
 /// How many top-level comments (with their replies) the first frame shows:
 /// about a screenful, the widget sitting under an article.
 const FIRST_PAINT: usize = 4;
-
-#[derive(Clone, Copy, PartialEq)]
-enum Load {
-    Loading,
-    Ready,
-    Failed(&'static str),
-}
 
 /// `#confab-<id>` in the host page's address, from a shared permalink.
 fn hash_target() -> Option<i64> {
@@ -49,12 +41,12 @@ pub fn Thread(
         t,
         top: RwSignal::new(vec![]),
         total: RwSignal::new(0),
-        reveal: RwSignal::new(None),
+        section: NodeRef::new(),
         announce: RwSignal::new(String::new()),
     };
     provide_context(c);
     let sort = RwSignal::new(Sort::Oldest);
-    let load = RwSignal::new(Load::Loading);
+    let load = RwSignal::new(Phase::Busy);
     let cursor = RwSignal::new(None::<String>);
 
     let show = move |c: Ctx, page: Page, more: bool| {
@@ -73,25 +65,25 @@ pub fn Thread(
         // that frame, so the reader sees comments before all are built.
         let rest = fresh.split_off(fresh.len().min(FIRST_PAINT));
         c.top.update(|l| l.extend(fresh));
-        load.set(Load::Ready);
+        load.set(Phase::Done);
         let finish = move || {
             c.top.update(|l| l.extend(rest));
             if !more {
                 restore_pending(c);
-                c.reveal.set(hash_target());
+                c.reveal(hash_target());
             }
         };
         request_animation_frame(move || set_timeout(finish, Duration::ZERO));
     };
     let got = move |r: ApiResult<Page>, more: bool| match r {
         Ok(page) => show(c, page, more),
-        Err(e) => load.set(Load::Failed(t.error(e))),
+        Err(e) => load.set(Phase::Failed(t.error(e))),
     };
     // Appends one page of the thread; the first page replaces the thread.
     let fetch = move |more: bool| {
         let after = if more { cursor.get_untracked() } else { None };
         if !more {
-            load.set(Load::Loading);
+            load.set(Phase::Busy);
         }
         spawn_local(async move {
             let sort = sort.get_untracked();
@@ -105,38 +97,34 @@ pub fn Thread(
         });
     };
     spawn_local(async move { got(api::first_page(first).await, false) });
-    let section = NodeRef::<html::Section>::new();
-    // One effect for the whole thread rather than one per comment: after
-    // the next render, the comment to reveal is highlighted and scrolled to.
-    Effect::new(move || {
-        let id = c.reveal.get();
-        request_animation_frame(move || reveal(section.get_untracked(), id));
-    });
     live::listen(c, move || sort.get_untracked() == Sort::Newest);
-    window_event_listener(leptos::ev::hashchange, move |_| c.reveal.set(hash_target()));
+    window_event_listener(leptos::ev::hashchange, move |_| c.reveal(hash_target()));
 
     let sorts = [
         (Sort::Oldest, t.oldest),
         (Sort::Newest, t.newest),
         (Sort::Top, t.top),
     ];
-    let status = move || match load.get() {
-        Load::Loading => view! { <p class="cf-muted" role="status">{t.loading}</p> }.into_any(),
-        Load::Failed(msg) => view! {
-            <p class="cf-error" role="alert" data-testid="load-error">
-                {t.load_failed} " " {msg} " "
-                <button type="button" on:click=move |_| fetch(false)>{t.retry}</button>
-            </p>
-        }
-        .into_any(),
-        Load::Ready if c.top.with(Vec::is_empty) => view! {
-            <p class="cf-empty" data-testid="empty">{t.empty}</p>
-        }
-        .into_any(),
-        Load::Ready => ().into_any(),
+    // One line for every state of the thread, so the states share one
+    // element rather than each building its own.
+    let empty = move || c.top.with(Vec::is_empty);
+    let state = move || match load.get() {
+        Phase::Busy | Phase::Idle => ("cf-muted", Some("status"), None, t.loading.to_owned()),
+        Phase::Failed(msg) => (
+            "cf-error",
+            Some("alert"),
+            Some("load-error"),
+            format!("{} {msg} ", t.load_failed),
+        ),
+        Phase::Done => (
+            "cf-empty",
+            None,
+            empty().then_some("empty"),
+            t.empty.to_owned(),
+        ),
     };
     view! {
-        <section class="cf" aria-label=t.thread data-testid="thread" node_ref=section>
+        <section class="cf" aria-label=t.thread data-testid="thread" node_ref=c.section>
             <header class="cf-head">
                 <h2 data-testid="count">{move || t.count(c.total.get())}</h2>
                 <label class="cf-sort">
@@ -151,33 +139,19 @@ pub fn Thread(
                 </label>
             </header>
             <Composer />
-            {status}
+            <p class=move || state().0 role=move || state().1 data-testid=move || state().2
+                hidden=move || load.get() == Phase::Done && !empty()>
+                {move || state().3}
+            </p>
+            <button type="button" hidden=move || !matches!(load.get(), Phase::Failed(_))
+                on:click=move |_| fetch(false)>{t.retry}</button>
             <ul class="cf-list" data-testid="comments">
                 {comments(c.top, 0)}
             </ul>
-            {move || cursor.with(Option::is_some).then(|| view! {
-                <button type="button" class="cf-more" data-testid="load-more" on:click=move |_| fetch(true)>{t.load_more}</button>
-            })}
+            <button type="button" class="cf-more" data-testid="load-more"
+                hidden=move || cursor.with(Option::is_none) on:click=move |_| fetch(true)>{t.load_more}</button>
             <div class="cf-sr" aria-live="polite" data-testid="live">{move || c.announce.get()}</div>
         </section>
-    }
-}
-
-/// Highlights comment `id` (a permalink, or the reader's own new comment),
-/// scrolls to it and moves focus there, so keyboard and screen reader users
-/// land on it.
-fn reveal(section: Option<web_sys::HtmlElement>, id: Option<i64>) {
-    let Some(s) = section else { return };
-    if let Ok(Some(old)) = s.query_selector(".cf-hl") {
-        let _ = old.class_list().remove_1("cf-hl");
-    }
-    let Some(id) = id else { return };
-    if let Ok(Some(a)) = s.query_selector(&format!("#confab-{id}")) {
-        let _ = a.class_list().add_1("cf-hl");
-        a.scroll_into_view();
-        if let Ok(a) = a.dyn_into::<web_sys::HtmlElement>() {
-            let _ = a.focus();
-        }
     }
 }
 

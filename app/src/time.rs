@@ -95,15 +95,15 @@ const REFRESH: std::time::Duration = std::time::Duration::from_secs(10);
 thread_local! {
     /// One clock for every time on the page: one timer, however many
     /// comments.
-    static TICK: std::cell::OnceCell<ReadSignal<u32>> = const { std::cell::OnceCell::new() };
+    static TICK: std::cell::OnceCell<Trigger> = const { std::cell::OnceCell::new() };
 }
 
-fn tick() -> ReadSignal<u32> {
+fn tick() -> Trigger {
     TICK.with(|t| {
         *t.get_or_init(|| {
-            let (read, write) = signal(0u32);
-            set_interval(move || write.update(|n| *n = n.wrapping_add(1)), REFRESH);
-            read
+            let tick = Trigger::new();
+            set_interval(move || tick.notify(), REFRESH);
+            tick
         })
     })
 }

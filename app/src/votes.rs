@@ -8,26 +8,28 @@ use crate::{model::ctx, model::Node, storage};
 pub fn Votes(
     /// The comment voted on.
     node: Node,
+    /// Whether votes apply (only published comments take them).
+    shown: impl Fn() -> bool + Send + Sync + 'static,
 ) -> impl IntoView {
     let c = ctx();
     let key = format!("vote:{}:{}", c.e.client.site(), node.id);
     let stored = storage::get(&key).and_then(|v| v.parse().ok()).unwrap_or(0);
     let mine = RwSignal::new(stored);
-    let cast = move |v: i8| {
+    let cast = move |v: i64| {
         let key = key.clone();
         let old = mine.get_untracked();
         let new = if old == v { 0 } else { v };
-        let shift = move |from: i8, to: i8| {
-            node.data.update(|d| d.score += i64::from(to - from));
+        let shift = move |from: i64, to: i64| {
+            node.data.update(|d| d.score += to - from);
             mine.set(to);
         };
         // Optimistic: the reader sees the vote before the server answers.
         shift(old, new);
         spawn_local(async move {
-            match c.e.client.vote(node.id, new).await {
+            match c.e.client.vote(node.id, new as i8).await {
                 Ok(r) => {
                     node.data.update(|d| d.score = r.score);
-                    mine.set(r.value);
+                    mine.set(r.value.into());
                     storage::set(&key, &r.value.to_string());
                 }
                 Err(_) => shift(new, old),
@@ -36,7 +38,7 @@ pub fn Votes(
     };
     let cast2 = cast.clone();
     view! {
-        <span class="cf-votes">
+        <span class="cf-votes" hidden=move || !shown()>
             <button type="button" class="cf-vote" data-testid="vote-up" aria-label=c.t.up
                 aria-pressed=move || (mine.get() == 1).to_string() on:click=move |_| cast(1)>
                 "▲"

@@ -98,7 +98,7 @@ async fn load_more_shows_the_rest_of_a_thread_longer_than_one_page() {
     // Nothing is left to load.
     b.wait_widget(
         "the load-more button gone",
-        "return !root.querySelector('[data-testid=load-more]');",
+        "return !root.querySelector('[data-testid=load-more]:not([hidden])');",
         vec![],
     )
     .await;
@@ -145,7 +145,7 @@ async fn preview_shows_the_servers_rendering_of_the_markdown() {
         .wait_widget(
             "the text box again",
             "const a = root.querySelector(args[0] + ' [data-testid=body]');
-             return !a.hidden && [a.value, !!root.querySelector(args[0] + ' [data-testid=preview-body]')];",
+             return !a.hidden && [a.value, !!root.querySelector(args[0] + ' [data-testid=preview-body]:not([hidden])')];",
             vec![json!(form)],
         )
         .await;
