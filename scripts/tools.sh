@@ -34,7 +34,7 @@ confab_tools() {
     rustup target add wasm32-unknown-unknown
   fi
   # The widget rebuilds the standard library for its size (see
-  # confab_build_widget), from the toolchain's own sources.
+  # confab_trunk), from the toolchain's own sources.
   if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
     confab_log "adding the rust-src component"
     rustup component add rust-src

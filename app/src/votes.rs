@@ -14,6 +14,8 @@ pub fn Votes(
     let c = ctx();
     let key = format!("vote:{}:{}", c.e.client.site(), node.id);
     let stored = storage::get(&key).and_then(|v| v.parse().ok()).unwrap_or(0);
+    // i64 like the score, though a vote is -1, 0 or 1: one signal type
+    // fewer in the wasm.
     let mine = RwSignal::new(stored);
     let cast = move |v: i64| {
         let key = key.clone();
