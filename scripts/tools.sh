@@ -45,7 +45,11 @@ confab_tools() {
     cargo install "trunk@$TRUNK_VERSION" --locked --root "$dir/trunk-$TRUNK_VERSION"
   fi
 
-  (cd "$root" && cargo fetch --quiet) # Trunk runs cargo offline
+  # Trunk runs cargo offline: fetch our crates, and those of the standard
+  # library that the widget rebuilds (a fresh machine has none of them).
+  (cd "$root" && cargo fetch --quiet)
+  RUSTC_BOOTSTRAP=1 cargo fetch --locked --quiet \
+    --manifest-path "$(rustc --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
   wb=$(confab_wasm_bindgen_version)
   [ -n "$wb" ] || { echo "wasm-bindgen not found in Cargo.lock" >&2; return 1; }
   if [ ! -x "$dir/wasm-bindgen-$wb/bin/wasm-bindgen" ]; then
