@@ -20,7 +20,7 @@ use anyhow::{bail, Context};
 use report::{Machine, Report};
 
 const HELP: &str = "\
-confab-bench --bin PATH [--out BENCHMARKS.md] [--postgres URL] [--quick] [--only PARTS] [--widget]
+confab-bench --bin PATH [--out BENCHMARKS.md] [--postgres URL] [--quick] [--only PARTS] [--widget [--serve]]
 
   --bin       the release `confab` binary to measure
   --out       where to write the report (default BENCHMARKS.md; with --only,
@@ -31,6 +31,8 @@ confab-bench --bin PATH [--out BENCHMARKS.md] [--postgres URL] [--quick] [--only
               $CONFAB_BENCH_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432/postgres)
   --quick     short runs and a small scale database, to check the harness
   --widget    only the widget's sizes and first paint, printed (no report)
+  --serve     with --widget: instead of measuring the paint, serve the seeded
+              article until interrupted, to profile it in a browser
 ";
 
 /// How long and how often each measure runs.
@@ -54,6 +56,7 @@ struct Opts {
     /// The parts to run; empty runs all.
     only: Vec<String>,
     widget: bool,
+    serve: bool,
 }
 
 impl Opts {
@@ -67,7 +70,7 @@ const PARTS: [&str; 4] = ["reads", "sqlite", "postgres", "scale"];
 fn opts() -> anyhow::Result<Opts> {
     let mut args = std::env::args().skip(1);
     let (mut bin, mut out, mut quick, mut only) = (None, None, false, Vec::new());
-    let mut widget = false;
+    let (mut widget, mut serve) = (false, false);
     let mut postgres = std::env::var("CONFAB_BENCH_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     while let Some(arg) = args.next() {
@@ -84,6 +87,7 @@ fn opts() -> anyhow::Result<Opts> {
             "--postgres" => postgres = value()?,
             "--quick" => quick = true,
             "--widget" => widget = true,
+            "--serve" => serve = true,
             "-h" | "--help" => {
                 print!("{HELP}");
                 std::process::exit(0);
@@ -103,6 +107,7 @@ fn opts() -> anyhow::Result<Opts> {
         quick,
         only,
         widget,
+        serve,
     })
 }
 
@@ -122,7 +127,7 @@ async fn main() -> anyhow::Result<()> {
         bulk_pages: if opts.quick { 100 } else { 10_000 },
     };
     if opts.widget {
-        return widget::alone(&plan).await;
+        return widget::alone(&plan, opts.serve).await;
     }
     let machine = Machine::describe();
     let mut report = Report::default();

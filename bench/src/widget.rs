@@ -13,7 +13,7 @@ use crate::{proc::free_port, stats::median, Plan};
 /// `--widget`: only the widget's sizes and first paint, on a fresh server
 /// with the seeded 200-comment thread, printed rather than written to the
 /// report; quick enough to run after every change to the widget.
-pub async fn alone(plan: &Plan) -> anyhow::Result<()> {
+pub async fn alone(plan: &Plan, serve: bool) -> anyhow::Result<()> {
     let article = TcpListener::bind("127.0.0.1:0").await?;
     let origin = format!("http://{}", article.local_addr()?);
     let db = format!("sqlite://{}?mode=rwc", plan.dir.join("widget.db").display());
@@ -37,6 +37,11 @@ pub async fn alone(plan: &Plan) -> anyhow::Result<()> {
             langs.iter().map(|f| f.br).max().unwrap_or(0)
         );
         serve_article(article, &server.base);
+        if serve {
+            println!("serving {origin}{} until interrupted", crate::seed::PAGE);
+            tokio::signal::ctrl_c().await?;
+            return Ok(());
+        }
         let p = paint(&format!("{origin}{}", crate::seed::PAGE), plan.loads).await?;
         let ms = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0} ms"));
         println!(

@@ -7,6 +7,8 @@
 //! The writer awaits its `NOTIFY` before it answers, and PostgreSQL delivers
 //! notifications in commit order: so a reader sees events in the order the
 //! writers acknowledged them, whichever instances they went through.
+//! Notifications go out in groups (see [`Publisher`]), because each `NOTIFY`
+//! commits a transaction of its own, with its own WAL flush.
 //!
 //! While the listening connection is down this instance could miss other
 //! instances' invalidations, so it stops serving from its cache and reports
@@ -21,7 +23,7 @@ use std::{
 use confab_api::Event;
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use crate::{cache::ThreadCache, store::Store, PageEvent};
 
@@ -41,7 +43,7 @@ pub struct Bus {
     threads: Arc<ThreadCache>,
     events: broadcast::Sender<Arc<PageEvent>>,
     /// Sends notifications; `None` on SQLite.
-    publisher: Option<PgPool>,
+    publisher: Option<Publisher>,
     /// Whether other instances' changes reach us (always true on SQLite).
     live: watch::Sender<bool>,
     resync: Mutex<Vec<Hook>>,
@@ -103,7 +105,7 @@ impl Bus {
             instance: format!("{:016x}", rand::thread_rng().gen::<u64>()),
             threads,
             events,
-            publisher: Some(publisher),
+            publisher: Some(Publisher::spawn(publisher)),
             live: watch::channel(true).0,
             resync: Mutex::default(),
         });
@@ -148,8 +150,7 @@ impl Bus {
             };
             payload = serde_json::to_string(&note).unwrap_or_default();
         }
-        // Its own task, so that a client hanging up cannot cancel it halfway.
-        let _ = tokio::spawn(publish(publisher.clone(), payload)).await;
+        publisher.publish(payload).await;
     }
 
     /// Reports a committed change to a site's settings, which every store
@@ -167,8 +168,9 @@ impl Bus {
             load: None,
             sites: true,
         };
-        let payload = serde_json::to_string(&note).unwrap_or_default();
-        let _ = tokio::spawn(publish(publisher.clone(), payload)).await;
+        publisher
+            .publish(serde_json::to_string(&note).unwrap_or_default())
+            .await;
     }
 
     /// Whether this instance hears every other instance's changes.
@@ -247,20 +249,71 @@ impl Bus {
     }
 }
 
-/// Sends one notification. The write is already committed, so a failure is
-/// retried briefly and then logged: other instances then serve that page
-/// stale until its next write.
-async fn publish(pool: PgPool, payload: String) {
+/// The most notifications sent in one statement.
+const MAX_GROUP: usize = 256;
+
+type Queued = (String, oneshot::Sender<()>);
+
+/// Sends notifications from one task, in groups. Every payload waiting when
+/// the last group was done goes out in one statement: one transaction, one
+/// WAL flush, however many writers it serves. One at a time, the flushes of
+/// 32 posters queued behind each other and capped posts at about one per
+/// flush. Within a transaction PostgreSQL keeps the order sent, so the
+/// order of acknowledgements still holds; it drops repeats of an identical
+/// payload, which only ever say the same thing twice.
+struct Publisher {
+    queue: mpsc::UnboundedSender<Queued>,
+}
+
+impl Publisher {
+    fn spawn(pool: PgPool) -> Self {
+        let (queue, mut waiting) = mpsc::unbounded_channel::<Queued>();
+        tokio::spawn(async move {
+            let mut group = Vec::with_capacity(MAX_GROUP);
+            while waiting.recv_many(&mut group, MAX_GROUP).await > 0 {
+                let (payloads, done): (Vec<String>, Vec<_>) = group.drain(..).unzip();
+                publish(&pool, &payloads).await;
+                for sent in done {
+                    // The writer may have gone; its note went out regardless.
+                    let _ = sent.send(());
+                }
+            }
+        });
+        Self { queue }
+    }
+
+    /// Returns once `payload` was sent (or given up on, which is logged).
+    /// Queueing does not wait, so a client hanging up after the write
+    /// cannot cancel its notification.
+    async fn publish(&self, payload: String) {
+        let (sent, done) = oneshot::channel();
+        if self.queue.send((payload, sent)).is_ok() {
+            let _ = done.await;
+        }
+    }
+}
+
+/// Sends a group of notifications, in order. The writes are already
+/// committed, so a failure is retried briefly and then logged: other
+/// instances then serve those pages stale until their next write.
+async fn publish(pool: &PgPool, payloads: &[String]) {
     for attempt in 1..=3 {
-        let sent = sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(&payload)
-            .execute(&pool)
-            .await;
+        let sent = sqlx::query(
+            "SELECT pg_notify($1, payload)
+             FROM unnest($2::text[]) WITH ORDINALITY AS t(payload, n) ORDER BY n",
+        )
+        .bind(CHANNEL)
+        .bind(payloads)
+        .execute(pool)
+        .await;
         match sent {
             Ok(_) => return,
             Err(e) if attempt == 3 => {
-                tracing::error!(error = %e, "a change was not told to other instances");
+                tracing::error!(
+                    error = %e,
+                    count = payloads.len(),
+                    "changes were not told to other instances"
+                );
             }
             Err(_) => tokio::time::sleep(Duration::from_millis(50 * attempt)).await,
         }

@@ -16,6 +16,7 @@ mod bad_input;
 mod binary;
 mod cli;
 mod cluster;
+mod cluster_notify;
 mod comments;
 mod concurrency;
 mod counts;
