@@ -177,9 +177,18 @@ async fn send(
     answer(window.fetch_with_str_and_init(url, &init)).await
 }
 
-/// The first page of the thread, from the request `/embed.js` sent for it.
-pub async fn first_page(request: js_sys::Promise) -> ApiResult<Thread> {
-    decode(answer(request).await?)
+/// The first page of the thread. `/embed.js` sent its request and read the
+/// answer while the wasm was still loading, and passes `[status, body]`:
+/// reading a body takes a task of its own, and here it would put the first
+/// comments a frame later.
+pub async fn first_page(answered: js_sys::Promise) -> ApiResult<Thread> {
+    let pair: js_sys::Array = JsFuture::from(answered)
+        .await
+        .map_err(|_| ApiFailure::Network)?
+        .unchecked_into();
+    let status = pair.get(0).as_f64().unwrap_or_default() as u16;
+    let body = pair.get(1).as_string().unwrap_or_default();
+    decode(checked(status, body)?)
 }
 
 /// The status and body of a 2xx answer to `request` (a `fetch`); anything
@@ -194,8 +203,12 @@ async fn answer(request: js_sys::Promise) -> ApiResult<(u16, String)> {
         Err(_) => None,
     }
     .unwrap_or_default();
-    if resp.ok() {
-        return Ok((resp.status(), text));
+    checked(resp.status(), text)
+}
+
+fn checked(status: u16, text: String) -> ApiResult<(u16, String)> {
+    if (200..300).contains(&status) {
+        return Ok((status, text));
     }
     Err(json::parse::<ErrorCode>(&text)
         .map(ApiFailure::Api)

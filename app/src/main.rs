@@ -21,8 +21,8 @@ mod votes;
 
 /// Renders a thread into `host` (inside the placeholder's shadow root).
 /// `/embed.js` passes the placeholder's `config`, the Confab server's URL
-/// `base` (the widget talks only to it), the `thread` request it already
-/// sent, so the first comments arrive while the wasm still compiles, and the
+/// `base` (the widget talks only to it), the first page of the `thread`,
+/// already fetched while the wasm compiled (as `[status, body]`), and the
 /// reader's language file, if it is not English.
 #[wasm_bindgen]
 pub fn mount(

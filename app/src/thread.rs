@@ -32,7 +32,7 @@ fn hash_target() -> Option<i64> {
 pub fn Thread(
     /// Where and what to load.
     embed: &'static Embed,
-    /// The request for the first page, already sent by `/embed.js`.
+    /// The first page, already fetched by `/embed.js`: `[status, body]`.
     first: js_sys::Promise,
 ) -> impl IntoView {
     let t = embed.t;

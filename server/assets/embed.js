@@ -50,8 +50,11 @@
     root.replaceChildren(css, host);
     const c = config(el);
     const enc = encodeURIComponent;
-    // The widget's first request, exactly as it would send it itself.
-    const thread = get(`api/v1/sites/${enc(c.site)}/thread?page=${enc(c.page)}&sort=oldest`);
+    // The widget's first request, exactly as it would send it itself, read
+    // to the end here while the wasm loads: the widget gets [status, body].
+    const thread = get(`api/v1/sites/${enc(c.site)}/thread?page=${enc(c.page)}&sort=oldest`).then((r) =>
+      r.text().then((body) => [r.status, body]),
+    );
     // Without its language file (it failed to load), the widget speaks English.
     const lang = files.langs[c.lang];
     const strings = lang && get(lang).then((r) => r.json()).catch(() => undefined);

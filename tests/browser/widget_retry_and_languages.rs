@@ -168,3 +168,47 @@ async fn the_widget_speaks_french_spanish_and_russian() {
     }
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_thread_the_server_refuses_says_why_and_offers_a_retry() {
+    // The placeholder names a site this server does not have: the loader's
+    // first request gets the server's 404 `site_not_found`, which the widget
+    // must read as a refusal, not as a thread or a lost connection.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let site = spawn_site_with(|c| c.sites[0].origins.push(origin.clone())).await;
+    let article = confab::demo::article_html(&format!("{}embed.js", site.confab))
+        .replace("data-site=\"demo\"", "data-site=\"nosuch\"");
+    assert!(article.contains("data-site=\"nosuch\""));
+    let app = axum::Router::new().route(
+        "/news/night-buses-return",
+        get(move || async move { Html(article) }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let b = browser().await;
+    b.client
+        .goto(&format!("{origin}/news/night-buses-return"))
+        .await
+        .unwrap();
+    let shown = b
+        .wait_widget(
+            "the load error",
+            "const error = root.querySelector('[data-testid=load-error]:not([hidden])');
+             const retry = [...root.querySelectorAll('button:not([hidden])')]
+                 .find((b) => b.textContent == 'Try again');
+             return error && { error: error.textContent.trim(), role: error.getAttribute('role'),
+                               retry: !!retry,
+                               comments: root.querySelectorAll('.cf-item').length };",
+            vec![],
+        )
+        .await;
+    let expected = json!({
+        "error": "Comments could not be loaded. Comments are not enabled for this site.",
+        "role": "alert",
+        "retry": true,
+        "comments": 0,
+    });
+    assert_eq!(shown, expected);
+    b.close().await;
+}
