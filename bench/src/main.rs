@@ -265,8 +265,9 @@ const METHOD: &str = "\
 - Widget sizes are the bytes the running server sends for each `Accept-Encoding`. The \
   paint time is `performance.now()` in the article page (from navigation start) once \
   the frame holding the first `[data-testid^=\"comment-\"]` in the shadow root has been \
-  painted; each load is a new Chromium with an empty profile, the article on one port \
-  and Confab on another.
+  painted; each load is a new Chromium with an empty profile and cache, the article on \
+  one port and Confab on another. Before the article, the new browser gets 2 s on \
+  `about:blank` to finish its own start-up, as a reader's running browser has.
 - RSS is `VmRSS` from /proc: idle 1 s after start-up, and the peak sampled every 100 ms \
   during the Confab read rounds.
 ";
