@@ -4,7 +4,7 @@ use axum::{extract::Path, response::Html, routing::get};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
-use crate::harness::{browser, spawn_site, spawn_site_with, Browser};
+use crate::harness::{browser, spawn_site, spawn_site_with, Browser, Site};
 
 const BODY: &str = "[data-testid=composer] [data-testid=body]";
 const SUBMIT: &str = "[data-testid=composer] [data-testid=submit]";
@@ -21,6 +21,20 @@ async fn composer_after_failure(b: &Browser) -> Value {
         vec![json!(BODY), json!(SUBMIT)],
     )
     .await
+}
+
+/// A site that allows one more origin, and that origin serving what
+/// `routes` makes of the demo article (which loads the widget from the site).
+async fn site_and_article_elsewhere(routes: impl FnOnce(String) -> axum::Router) -> (Site, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let site = spawn_site_with(|c| c.sites[0].origins.push(origin.clone())).await;
+    let app = routes(confab::demo::article_html(&format!(
+        "{}embed.js",
+        site.confab
+    )));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (site, origin)
 }
 
 #[tokio::test]
@@ -113,19 +127,17 @@ const COUNTS: [usize; 4] = [0, 1, 2, 5];
 async fn the_widget_speaks_french_spanish_and_russian() {
     // The article as a site in another language writes it, the language on
     // its placeholder from the start, served from one more allowed origin.
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let origin = format!("http://{}", listener.local_addr().unwrap());
-    let site = spawn_site_with(|c| c.sites[0].origins.push(origin.clone())).await;
-    let article = confab::demo::article_html(&format!("{}embed.js", site.confab));
-    assert!(article.contains("<div data-confab "));
-    let app = axum::Router::new().route(
-        "/{lang}/night-buses-return",
-        get(move |Path(lang): Path<String>| async move {
-            let tag = format!("<div data-confab data-lang=\"{lang}\" ");
-            Html(article.replace("<div data-confab ", &tag))
-        }),
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let (site, origin) = site_and_article_elsewhere(|article| {
+        assert!(article.contains("<div data-confab "));
+        axum::Router::new().route(
+            "/{lang}/night-buses-return",
+            get(move |Path(lang): Path<String>| async move {
+                let tag = format!("<div data-confab data-lang=\"{lang}\" ");
+                Html(article.replace("<div data-confab ", &tag))
+            }),
+        )
+    })
+    .await;
 
     let b = browser().await;
     let mut posted = 0;
@@ -174,17 +186,15 @@ async fn a_thread_the_server_refuses_says_why_and_offers_a_retry() {
     // The placeholder names a site this server does not have: the loader's
     // first request gets the server's 404 `site_not_found`, which the widget
     // must read as a refusal, not as a thread or a lost connection.
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let origin = format!("http://{}", listener.local_addr().unwrap());
-    let site = spawn_site_with(|c| c.sites[0].origins.push(origin.clone())).await;
-    let article = confab::demo::article_html(&format!("{}embed.js", site.confab))
-        .replace("data-site=\"demo\"", "data-site=\"nosuch\"");
-    assert!(article.contains("data-site=\"nosuch\""));
-    let app = axum::Router::new().route(
-        "/news/night-buses-return",
-        get(move || async move { Html(article) }),
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let (_site, origin) = site_and_article_elsewhere(|article| {
+        let article = article.replace("data-site=\"demo\"", "data-site=\"nosuch\"");
+        assert!(article.contains("data-site=\"nosuch\""));
+        axum::Router::new().route(
+            "/news/night-buses-return",
+            get(move || async move { Html(article) }),
+        )
+    })
+    .await;
 
     let b = browser().await;
     b.client
