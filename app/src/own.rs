@@ -23,7 +23,7 @@ pub fn OwnActions(
     let editing = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let error = RwSignal::new(String::new());
-    let draft = format!("edit:{id}");
+    let draft = edit_draft(id);
     let body = RwSignal::new(String::new());
     // The token is read when it is used, so it is never older than the
     // one stored.
@@ -39,7 +39,7 @@ pub fn OwnActions(
                         own.body = text;
                         storage::set_own(id, Some(&own));
                     }
-                    storage::set(&format!("edit:{id}"), "");
+                    storage::set(&edit_draft(id), "");
                     editing.set(false);
                     error.set(String::new());
                     c.reveal(Some(id));
@@ -63,9 +63,8 @@ pub fn OwnActions(
     // reader wrote (the server keeps only the HTML).
     let toggle = move |_| {
         if !editing.get_untracked() {
-            let key = format!("edit:{id}");
             let own = storage::own(id).map(|o| o.body);
-            body.set(storage::get(&key).or(own).unwrap_or_default());
+            body.set(storage::get(&edit_draft(id)).or(own).unwrap_or_default());
         }
         editing.update(|e| *e = !*e);
     };
@@ -94,4 +93,9 @@ pub fn OwnActions(
             <span class="cf-notice" role="status" data-testid="own-notice">{move || error.get()}</span>
         </span>
     }
+}
+
+/// The localStorage key of the unsent edit of comment `id`.
+fn edit_draft(id: i64) -> String {
+    format!("edit:{id}")
 }
