@@ -47,6 +47,8 @@ confab_tools() {
 
   # Trunk runs cargo offline: fetch our crates, and those of the standard
   # library that the widget rebuilds (a fresh machine has none of them).
+  # The library's manifest uses a nightly cargo feature, hence
+  # RUSTC_BOOTSTRAP.
   (cd "$root" && cargo fetch --quiet)
   RUSTC_BOOTSTRAP=1 cargo fetch --locked --quiet \
     --manifest-path "$(rustc --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
