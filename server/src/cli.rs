@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::{
     domain::{input, password, secrets},
+    moderation::passwords,
     store::{self, now_ms, Moderation, SiteSpec},
     AppState, Config,
 };
@@ -219,7 +220,7 @@ async fn moderator(config: &Config, command: ModeratorCommand) -> anyhow::Result
                 std::io::stdin().read_line(&mut line)?;
                 let pass = line.trim_end_matches(['\r', '\n']).to_owned();
                 password::check_new(&pass).map_err(anyhow::Error::msg)?;
-                Some(tokio::task::spawn_blocking(move || password::hash(&pass)).await??)
+                Some(passwords::hash(pass).await?)
             } else {
                 None
             };

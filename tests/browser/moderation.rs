@@ -38,7 +38,7 @@ pub async fn held_site_with(
     .await;
     let store = &site.state.store;
     let demo = store.site("demo").await.unwrap().expect("demo site").id;
-    let hash = confab::domain::password::hash(PASSWORD).unwrap();
+    let hash = confab::domain::password::hash(PASSWORD, &mut Default::default()).unwrap();
     store
         .add_moderator(MODERATOR, Some(&hash), &[demo])
         .await

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use axum::{
     extract::{MatchedPath, Request, State},
-    http::{header, HeaderValue},
+    http::{header, HeaderValue, Method},
     middleware::Next,
     response::{IntoResponse, Response},
     routing::get,
@@ -98,7 +98,7 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
         .get::<MatchedPath>()
         .map_or("unmatched", MatchedPath::as_str)
         .to_owned();
-    let method = req.method().as_str().to_owned();
+    let method = method_label(req.method()).to_owned();
     let start = Instant::now();
     let response = next.run(req).await;
     let m = &state.metrics;
@@ -116,6 +116,27 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
         })
         .inc();
     response
+}
+
+/// The method as a label: one of the standard methods, else `other`. A
+/// client may send any token as a method, and each distinct label would be
+/// a new series kept forever.
+fn method_label(method: &Method) -> &'static str {
+    static STANDARD: [Method; 9] = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::DELETE,
+        Method::PATCH,
+        Method::OPTIONS,
+        Method::CONNECT,
+        Method::TRACE,
+    ];
+    STANDARD
+        .iter()
+        .find(|m| *m == method)
+        .map_or("other", Method::as_str)
 }
 
 async fn metrics(State(state): State<AppState>) -> Result<Response> {

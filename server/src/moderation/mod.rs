@@ -1,9 +1,11 @@
 //! Moderation as a service: what happens to a new comment before it is
 //! stored (`screen`), what a moderator's decision does (`actions`), the spam
-//! model kept in memory (`spam`) and the e-mail to moderators (`mail`).
+//! model kept in memory (`spam`) and the e-mail to moderators (`mail`), and password hashing
+//! a few at a time (`passwords`).
 
 pub mod actions;
 pub mod mail;
+pub mod passwords;
 pub mod screen;
 pub mod spam;
 

@@ -23,7 +23,7 @@ impl TestApp {
         for slug in slugs {
             ids.push(self.store().site(slug).await.unwrap().expect("site").id);
         }
-        let hash = password::hash(PASSWORD).unwrap();
+        let hash = password::hash(PASSWORD, &mut Default::default()).unwrap();
         self.store()
             .add_moderator(email, Some(&hash), &ids)
             .await

@@ -105,7 +105,7 @@ async fn a_moderator_logged_in_through_one_instance_acts_through_the_others() {
     let cluster = Cluster::start().await;
     let store = confab::store::connect(&cluster.db.url).await.unwrap();
     let held = store.site("held").await.unwrap().unwrap().id;
-    let hash = confab::domain::password::hash(PASSWORD).unwrap();
+    let hash = confab::domain::password::hash(PASSWORD, &mut Default::default()).unwrap();
     store
         .add_moderator("mod@example.org", Some(&hash), &[held])
         .await

@@ -27,9 +27,9 @@ const POSTERS: usize = 32;
 const PAGES: usize = 8;
 
 /// Kills the server when dropped, pass or fail.
-struct Server {
-    child: Child,
-    base: String,
+pub struct Server {
+    pub child: Child,
+    pub base: String,
 }
 
 impl Drop for Server {
@@ -40,7 +40,7 @@ impl Drop for Server {
 }
 
 /// Starts the binary on port 0 and reads the address it logs.
-fn start(config: &std::path::Path) -> Server {
+pub fn start(config: &std::path::Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_confab"))
         .arg("serve")
         .env("CONFAB_CONFIG", config)

@@ -25,6 +25,7 @@ mod edits;
 mod errors;
 mod events;
 mod flood;
+mod hardening;
 mod health;
 mod mail;
 mod openapi;

@@ -4,6 +4,8 @@
 //! page behind an e-mailed link. A GET only ever shows a form; only its same-origin POST acts, with
 //! the signed or one-time token carried in the form.
 
+use std::time::Instant;
+
 use axum::{
     extract::{rejection::FormRejection, Query, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -16,7 +18,8 @@ use serde::Deserialize;
 use super::check_same_origin;
 use crate::{
     domain::{password, secrets, signed::LinkClaim},
-    moderation::{actions, mail::escape, Actor},
+    http::client::Client,
+    moderation::{actions, mail::escape, passwords, Actor},
     store::now_ms,
     AppState, Error,
 };
@@ -134,13 +137,12 @@ pub async fn setup_page(State(state): State<AppState>, Query(q): Query<TokenQuer
                 password::MIN_LEN
             ),
         ),
-        Ok(None) => refused(
-            StatusCode::NOT_FOUND,
-            "This link is unknown, used or expired.",
-        ),
+        Ok(None) => refused(StatusCode::NOT_FOUND, GONE_LINK),
         Err(e) => Error::Internal(e).into_response(),
     }
 }
+
+const GONE_LINK: &str = "This link is unknown, used or expired.";
 
 #[derive(Debug, Deserialize)]
 pub struct SetupForm {
@@ -150,43 +152,64 @@ pub struct SetupForm {
 
 pub async fn setup(
     State(state): State<AppState>,
+    client: Client,
     headers: HeaderMap,
     form: Result<Form<SetupForm>, FormRejection>,
 ) -> Response {
     if check_same_origin(&state, &headers).is_err() {
         return refused(StatusCode::FORBIDDEN, "Cross-site requests are refused.");
     }
+    // Every attempt counts against the caller's address, and a good one is
+    // taken back below: guessing tokens is limited like guessing passwords.
+    let ip_key = format!("setup:{}", client.ip_hash);
+    let limit = state.config.limits.login_failures_per_ip;
+    if let Err(retry_after_secs) = state.logins.hit(&ip_key, limit, Instant::now()) {
+        let mut r = refused(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many attempts from your address. Try again later.",
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        return r;
+    }
     let Ok(Form(form)) = form else {
         return refused(StatusCode::BAD_REQUEST, "That form is incomplete.");
     };
-    if let Err(m) = password::check_new(&form.password) {
-        return refused(StatusCode::UNPROCESSABLE_ENTITY, &m);
-    }
-    let result = async {
-        let hash = tokio::task::spawn_blocking(move || password::hash(&form.password))
-            .await
-            .map_err(anyhow::Error::from)??;
-        let store = &state.store;
-        match store
-            .take_setup_token(&secrets::token_hash(&form.token), now_ms())
-            .await?
-        {
-            Some(id) => store.set_password(id, &hash).await.map(|()| true),
-            None => Ok(false),
+    match set_password(&state, form).await {
+        Ok(Ok(())) => {
+            state.logins.uncount(&ip_key);
+            page(
+                StatusCode::OK,
+                "Password set",
+                "<p>You can now <a href=\"/admin\">log in</a>.</p>",
+            )
         }
-    }
-    .await;
-    match result {
-        Ok(true) => page(
-            StatusCode::OK,
-            "Password set",
-            "<p>You can now <a href=\"/admin\">log in</a>.</p>",
-        ),
-        Ok(false) => refused(
-            StatusCode::NOT_FOUND,
-            "This link is unknown, used or expired.",
-        ),
+        Ok(Err((status, message))) => refused(status, &message),
         Err(e) => Error::Internal(e).into_response(),
+    }
+}
+
+/// Sets the password a setup link was made for. The token is checked
+/// before the password is hashed: argon2 costs 19 MiB and real time, and
+/// only a link's holder may spend them.
+async fn set_password(
+    state: &AppState,
+    form: SetupForm,
+) -> anyhow::Result<Result<(), (StatusCode, String)>> {
+    let unknown = || (StatusCode::NOT_FOUND, GONE_LINK.to_owned());
+    let token_hash = secrets::token_hash(&form.token);
+    let store = &state.store;
+    if store.setup_token(&token_hash, now_ms()).await?.is_none() {
+        return Ok(Err(unknown()));
+    }
+    if let Err(m) = password::check_new(&form.password) {
+        return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, m)));
+    }
+    let hash = passwords::hash(form.password).await?;
+    // Taken only now, atomically: of two uses racing, one wins.
+    match store.take_setup_token(&token_hash, now_ms()).await? {
+        Some(id) => Ok(Ok(store.set_password(id, &hash).await?)),
+        None => Ok(Err(unknown())),
     }
 }
 

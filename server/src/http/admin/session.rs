@@ -16,9 +16,9 @@ use confab_api::admin::{AdminSite, Login, Session};
 use sha2::{Digest, Sha256};
 
 use crate::{
-    domain::{password, redirect, secrets},
+    domain::{redirect, secrets},
     http::{client::Client, extract::AppJson},
-    moderation::Actor,
+    moderation::{passwords, Actor},
     store::now_ms,
     AppState, Error, Result,
 };
@@ -161,14 +161,8 @@ pub async fn login(
         .hit_all(&keys, now)
         .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
     let moderator = state.store.moderator_by_email(&email).await?;
-    let stored = moderator
-        .as_ref()
-        .and_then(|m| m.password_hash.clone())
-        .unwrap_or_else(|| password::decoy().to_owned());
-    let given = login.password;
-    let ok = tokio::task::spawn_blocking(move || password::verify(&given, &stored))
-        .await
-        .map_err(anyhow::Error::from)?;
+    let stored = moderator.as_ref().and_then(|m| m.password_hash.clone());
+    let ok = passwords::verify(login.password, stored).await?;
     let moderator = match moderator {
         Some(m) if ok && m.password_hash.is_some() => m,
         _ => return Err(Error::unauthorized("wrong e-mail or password")),

@@ -1,0 +1,177 @@
+//! The attack pass on the server: each finding it made, tried again the way
+//! it was found. Floods are bounded in count and run on loopback only.
+
+use std::{
+    sync::{
+        atomic::{AtomicBool, AtomicU64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
+
+use rand::{distributions::Alphanumeric, Rng};
+
+use crate::{
+    crash::{start, Server},
+    helpers::*,
+    on_both_backends,
+};
+
+/// `VmRSS` of a process, in bytes.
+fn rss(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    kib * 1024
+}
+
+/// The `confab` binary on a fresh SQLite file, its own process, so that its
+/// memory is measured alone.
+async fn binary(db: &TestDb, dir: &std::path::Path, limits: &str) -> Server {
+    let config = dir.join("confab.toml");
+    let toml = format!(
+        "listen = \"127.0.0.1:0\"\ndatabase_url = \"{}\"\n[limits]\n{limits}\n\
+         [[sites]]\nslug = \"demo\"\nname = \"Demo\"\norigins = [\"{ORIGIN}\"]\n",
+        db.url
+    );
+    std::fs::write(&config, toml).unwrap();
+    let server = start(&config);
+    // The address is logged once bound, before the sites are stored: the
+    // first answer says the server is ready.
+    let r = reqwest::get(format!("{}/healthz", server.base))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    server
+}
+
+/// Runs `clients` tasks that each POST `/admin/setup` `each` times with
+/// `token`, sampling the server's RSS meanwhile. Returns the peak RSS and
+/// the statuses seen.
+async fn setup_flood(server: &Server, token: &str, clients: usize, each: usize) -> (u64, Vec<u16>) {
+    let pid = server.child.id();
+    let done = Arc::new(AtomicBool::new(false));
+    let peak = Arc::new(AtomicU64::new(rss(pid)));
+    let sampler = {
+        let (done, peak) = (done.clone(), peak.clone());
+        tokio::spawn(async move {
+            while !done.load(Ordering::Relaxed) {
+                peak.fetch_max(rss(pid), Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+    };
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (url, origin, token) = (
+            format!("{}/admin/setup", server.base),
+            server.base.clone(),
+            token.to_owned(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let mut statuses = Vec::new();
+            for _ in 0..each {
+                let form = [("token", token.as_str()), ("password", "twelve chars")];
+                let r = http.post(&url).header("origin", &origin).form(&form);
+                statuses.push(r.send().await.unwrap().status().as_u16());
+            }
+            statuses
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.extend(t.await.unwrap());
+    }
+    done.store(true, Ordering::Relaxed);
+    sampler.await.unwrap();
+    peak.fetch_max(rss(pid), Ordering::Relaxed);
+    (peak.load(Ordering::Relaxed), statuses)
+}
+
+const MB: u64 = 1024 * 1024;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_setup_flood_with_bogus_tokens_hashes_nothing_and_keeps_memory_under_200_mb() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().unwrap();
+    // No per-address limit: the token check alone must stop the hashing.
+    let server = binary(&db, dir.path(), "login_failures_per_ip = 0").await;
+    let (peak, statuses) = setup_flood(&server, "bogus-token-0123456789", 64, 4).await;
+    assert!(statuses.iter().all(|s| *s == 404), "{statuses:?}");
+    assert!(peak < 200 * MB, "RSS peaked at {} MB", peak / MB);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_setups_racing_for_one_real_token_hash_a_few_at_a_time_and_one_wins() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = binary(&db, dir.path(), "login_failures_per_ip = 0").await;
+    let store = confab::store::connect(&db.url).await.unwrap();
+    let site = store.site("demo").await.unwrap().unwrap().id;
+    let m = store
+        .add_moderator("new@example.org", None, &[site])
+        .await
+        .unwrap();
+    let (token, hash) = confab::domain::secrets::new_token();
+    let expires = confab::store::now_ms() + 60_000;
+    store.add_setup_token(&hash, m.id, expires).await.unwrap();
+    // Every request passes the token check before the first one takes it,
+    // so only the cap on concurrent hashes bounds the memory.
+    let (peak, statuses) = setup_flood(&server, &token, 64, 1).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 404),
+        "{statuses:?}"
+    );
+    assert!(peak < 200 * MB, "RSS peaked at {} MB", peak / MB);
+}
+
+/// A method token of `len` random letters.
+fn odd_method(len: usize) -> reqwest::Method {
+    let name: String = rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(len)
+        .map(|c| char::from(c).to_ascii_uppercase())
+        .collect();
+    reqwest::Method::from_bytes(name.as_bytes()).unwrap()
+}
+
+on_both_backends! {
+    async fn setup_attempts_from_one_address_are_limited_with_retry_after(backend) {
+        let app = spawn_app_with(backend, |c| c.limits.login_failures_per_ip = 5).await;
+        let attempt = || {
+            app.client.post(app.url("/admin/setup")).header("origin", &app.address)
+                .form(&[("token", "guessed-token"), ("password", "a long enough password")])
+        };
+        for i in 0..5 {
+            assert_eq!(attempt().send().await.unwrap().status(), 404, "attempt {i}");
+        }
+        let r = attempt().send().await.unwrap();
+        assert_eq!(r.status(), 429);
+        assert!(r.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() > 0);
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    }
+
+    async fn made_up_method_names_share_one_metrics_label_and_keep_metrics_small(backend) {
+        let app = spawn_app(backend).await;
+        for _ in 0..300 {
+            let r = app.client.request(odd_method(4096), app.url("/api/v1/sites/demo/thread?page=/a"))
+                .send().await.unwrap();
+            assert!(r.status().is_client_error(), "{}", r.status());
+        }
+        let r = app.get_raw("/metrics").await;
+        assert_eq!(r.status(), 200);
+        let text = r.text().await.unwrap();
+        assert!(text.len() < 100 * 1024, "/metrics is {} bytes", text.len());
+        assert!(text.contains("method=\"other\""), "{text}");
+    }
+}
