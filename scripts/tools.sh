@@ -14,6 +14,17 @@ confab_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
 
 confab_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# The one door to unstable features of the pinned stable compiler
+# (rust-toolchain.toml): RUSTC_BOOTSTRAP makes it take them. Three things
+# need it, and each breaks without it:
+#   - fetching the standard library's crates, whose manifest uses a nightly
+#     cargo feature (the offline widget build then lacks them);
+#   - the widget's build-std and -Z size flags (confab_trunk: about 11 KB
+#     brotli of the 80 KB budget);
+#   - cargo-fuzz, which passes -Z flags to rustc (scripts/fuzz).
+# A new compiler may rename these flags: move the pin and this together.
+confab_unstable() { RUSTC_BOOTSTRAP=1 "$@"; }
+
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly, so
 # read it from there: a `cargo update` that moves it installs the new CLI.
 confab_wasm_bindgen_version() {
@@ -29,16 +40,10 @@ confab_tools() {
   command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup first" >&2; return 1; }
   command -v npm >/dev/null || { echo "npm not found: install Node.js and npm first" >&2; return 1; }
 
-  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
-    confab_log "adding the wasm32-unknown-unknown target"
-    rustup target add wasm32-unknown-unknown
-  fi
-  # The widget rebuilds the standard library for its size (see
-  # confab_trunk), from the toolchain's own sources.
-  if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
-    confab_log "adding the rust-src component"
-    rustup component add rust-src
-  fi
+  # rust-toolchain.toml pins the compiler, its components and the wasm
+  # target; rustup installs whatever of them is missing (it may be set not
+  # to do so on its own).
+  (cd "$root" && rustup toolchain install >/dev/null)
 
   if [ ! -x "$dir/trunk-$TRUNK_VERSION/bin/trunk" ]; then
     confab_log "installing trunk $TRUNK_VERSION (about 6 minutes, once)"
@@ -47,10 +52,8 @@ confab_tools() {
 
   # Trunk runs cargo offline: fetch our crates, and those of the standard
   # library that the widget rebuilds (a fresh machine has none of them).
-  # The library's manifest uses a nightly cargo feature, hence
-  # RUSTC_BOOTSTRAP.
   (cd "$root" && cargo fetch --quiet)
-  RUSTC_BOOTSTRAP=1 cargo fetch --locked --quiet \
+  confab_unstable cargo fetch --locked --quiet \
     --manifest-path "$(rustc --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
   wb=$(confab_wasm_bindgen_version)
   [ -n "$wb" ] || { echo "wasm-bindgen not found in Cargo.lock" >&2; return 1; }
@@ -91,7 +94,7 @@ confab_build_widget() {
 }
 
 # Every reader downloads the widget, so it is built for size with three
-# unstable flags of the pinned stable compiler (RUSTC_BOOTSTRAP): the
+# unstable flags of the pinned stable compiler (confab_unstable): the
 # standard library is rebuilt with the widget, panics abort at once
 # without formatting a message, and neither panic locations nor Debug
 # output are compiled in. About 11 KB brotli of the 80 KB budget; a panic
@@ -99,9 +102,9 @@ confab_build_widget() {
 # gets the same flags, so the two builds share their compiled crates.
 confab_trunk() {
   (cd "$(confab_root)" &&
-    RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+    CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
       CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
-      trunk build --release --config "$1")
+      confab_unstable trunk build --release --config "$1")
 }
 
 # Schemathesis (PyPI) in its own virtualenv; puts `st` on PATH.

@@ -1,6 +1,9 @@
 //! Browser tests: the demo article is served from one origin and Confab from
 //! another, both on port 0, and headless Chromium loads the article.
 
+// A failed step fails the test; that is what a test unwrap is for.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod assets;
 mod counts;
 mod embed;

@@ -1,6 +1,9 @@
 //! The one integration test binary: a real server on port 0 and a fresh
 //! database per test, on SQLite and on PostgreSQL.
 
+// A failed step fails the test; that is what a test unwrap is for.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod admin_helpers;
 mod cluster_helpers;
 mod dump;
