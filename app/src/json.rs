@@ -1,7 +1,8 @@
 //! JSON through the browser's own `JSON` object, read and written field by
 //! field. serde's derives would pull a deserializer, its error messages and
-//! float formatting into the wasm (about 12 KB brotli of an 80 KB budget),
-//! so the wire types are built here by hand. Every struct is built with a
+//! float formatting into the wasm: 22.4 KB brotli of the 80 KB budget, as
+//! `scripts/serde-cost` measured (BENCHMARKS.md), so the wire types are
+//! built here by hand. Every struct is built with a
 //! literal, so a field added to or renamed in `confab_api` fails to compile
 //! here until this file follows; the browser tests cover the names.
 

@@ -168,8 +168,10 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
-    let text = report.render(&machine, &report::load_average(), METHOD);
+    let mut text = report.render(&machine, &report::load_average(), METHOD);
     if let Some(out) = &opts.out {
+        let old = std::fs::read_to_string(out).unwrap_or_default();
+        text = report::keep_separate(text, &old);
         std::fs::write(out, &text).with_context(|| format!("{}", out.display()))?;
         eprintln!("bench: wrote {}", out.display());
     }

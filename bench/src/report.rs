@@ -82,6 +82,18 @@ impl Report {
     }
 }
 
+/// The heading of the part of BENCHMARKS.md that is measured by other
+/// scripts (say, `scripts/serde-cost`): a rewrite keeps it as it was.
+const SEPARATE: &str = "\n## Measured separately\n";
+
+/// `fresh` followed by the separately measured part of `old`, if any.
+pub fn keep_separate(fresh: String, old: &str) -> String {
+    match old.find(SEPARATE) {
+        Some(at) => fresh.trim_end().to_owned() + "\n" + &old[at..],
+        None => fresh,
+    }
+}
+
 /// What the figures were measured on.
 pub struct Machine {
     facts: Vec<(&'static str, String)>,
@@ -157,5 +169,21 @@ pub fn kb(bytes: u64) -> String {
         format!("{bytes} B")
     } else {
         format!("{:.1} KB", bytes as f64 / 1000.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rewrite_keeps_what_was_measured_separately_and_only_that() {
+        let old = "# Benchmarks\nold figures\n\n## Measured separately\n\n- serde: 22 KB\n";
+        let new = keep_separate("# Benchmarks\nnew figures\n".into(), old);
+        assert_eq!(
+            new,
+            "# Benchmarks\nnew figures\n\n## Measured separately\n\n- serde: 22 KB\n"
+        );
+        assert_eq!(keep_separate("fresh\n".into(), "nothing kept"), "fresh\n");
     }
 }
