@@ -134,3 +134,18 @@ confab_cargo_fuzz() {
   fi
   export PATH="$dir/cargo-fuzz-$CARGO_FUZZ_VERSION/bin:$PATH"
 }
+
+# mdBook, which builds the docs/ book (scripts/test); puts `mdbook` on PATH.
+# Only the `search` feature: the book is built, never served or watched, and
+# leaving out `serve` and `watch` halves the install.
+MDBOOK_VERSION=0.5.4
+confab_mdbook() {
+  local dir
+  dir=${CONFAB_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/confab/tools}
+  if [ ! -x "$dir/mdbook-$MDBOOK_VERSION/bin/mdbook" ]; then
+    confab_log "installing mdbook $MDBOOK_VERSION (about 4 minutes, once)"
+    cargo install mdbook --version "=$MDBOOK_VERSION" --locked --no-default-features --features search \
+      --root "$dir/mdbook-$MDBOOK_VERSION"
+  fi
+  export PATH="$dir/mdbook-$MDBOOK_VERSION/bin:$PATH"
+}

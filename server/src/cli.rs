@@ -1,4 +1,5 @@
-//! The command line: `confab serve` (the default) and `confab site ...`.
+//! The command line: `confab serve` (the default), `confab site add|list`,
+//! `confab moderator add|list|remove` and `confab backup FILE`.
 //! Flags win over `CONFAB_*` environment variables (clap reads both), which
 //! win over the config file, which wins over the defaults.
 

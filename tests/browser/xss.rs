@@ -1,4 +1,4 @@
-//! Issue #7, part 1: every payload of `tests/xss/payloads.jsonl` goes into
+//! Hostile input, XSS: every payload of `tests/xss/payloads.jsonl` goes into
 //! every text field a client sets (body, author name, website, page key, page
 //! title, page URL) and is looked at in every place that shows it: the
 //! widget on another origin, the moderation dashboard, the moderator's

@@ -1,4 +1,4 @@
-//! Issue #7, part 8: every `/admin` page, whichever the binary serves,
+//! Hostile input, the dashboard's headers: every `/admin` page, whichever the binary serves,
 //! carries a content policy that forbids framing, nosniff, a same-origin
 //! Referrer-Policy and no-store.
 

@@ -1,4 +1,4 @@
-//! The authorisation matrix of issue 7: every mutating route, driven through
+//! Hostile input, the authorisation matrix: every mutating route, driven through
 //! every way of asking without the right to. Each refusal must be a 401, 403
 //! or 404 (405 or 415 where the refusal is the method or the content type a
 //! form would send) in our JSON error shape, and the database must read the

@@ -1,4 +1,4 @@
-//! The bad-input table of issue 7: each case gets a 4xx with our JSON error
+//! Hostile input, the bad-input table: each case gets a 4xx with our JSON error
 //! (a code and a message) and stores nothing, row for row. And a reply
 //! chain 10,000 deep, which must neither crash nor slow the thread.
 

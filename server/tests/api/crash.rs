@@ -1,4 +1,4 @@
-//! Crash safety of issue 7: the `confab` binary is killed with SIGKILL while
+//! Hostile input, crash safety: the `confab` binary is killed with SIGKILL while
 //! 32 posters write, 20 rounds, restarted each time. Every comment it
 //! acknowledged (201 or 202) must then be there, byte for byte; every stored
 //! comment must be whole (its body carries its own checksum); and the

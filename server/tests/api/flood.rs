@@ -1,4 +1,4 @@
-//! Flood of issue 7: one client firing posts as fast as it can gets 429s
+//! Hostile input, flooding: one client firing posts as fast as it can gets 429s
 //! with `Retry-After` while another client's reads carry on, and
 //! `X-Forwarded-For` is believed only from a configured proxy.
 

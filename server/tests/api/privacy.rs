@@ -1,4 +1,4 @@
-//! Privacy checks of issue 7: no raw IP address anywhere in the database,
+//! Hostile input, privacy: no raw IP address anywhere in the database,
 //! and no reader's e-mail in any public response.
 
 use std::time::Duration;
