@@ -28,20 +28,12 @@ pub fn Bans(
 
     let add = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
-        let reason = reason.get_untracked();
-        let new = NewBan {
-            kind: BanKind::parse(&kind.get_untracked()),
-            value: Some(value.get_untracked().trim().to_owned()),
-            comment: None,
-            reason: (!reason.trim().is_empty()).then(|| reason.trim().to_owned()),
-            // 0 stands for "never expires".
-            expires_in_secs: days
-                .get_untracked()
-                .parse::<u64>()
-                .ok()
-                .filter(|d| *d > 0)
-                .map(|d| d * DAY),
-        };
+        let new = new_ban(
+            &kind.get_untracked(),
+            &value.get_untracked(),
+            &reason.get_untracked(),
+            &days.get_untracked(),
+        );
         call(api::ban(site.get_untracked(), new), move |b| {
             notify(format!("Banned {} {}", b.kind.as_str(), b.value));
             bans.update(|v| v.insert(0, b));
@@ -97,5 +89,16 @@ pub fn Bans(
                 </tbody>
             </table>
         </section>
+    }
+}
+
+/// The ban the form describes; `days` of 0 stands for "never expires".
+fn new_ban(kind: &str, value: &str, reason: &str, days: &str) -> NewBan {
+    NewBan {
+        kind: BanKind::parse(kind),
+        value: Some(value.trim().to_owned()),
+        comment: None,
+        reason: (!reason.trim().is_empty()).then(|| reason.trim().to_owned()),
+        expires_in_secs: days.parse::<u64>().ok().filter(|d| *d > 0).map(|d| d * DAY),
     }
 }

@@ -29,30 +29,9 @@ pub fn Queue() -> impl IntoView {
     };
     load();
 
-    // A changed comment replaces its old self; a decided one leaves.
-    let done = Callback::new(move |c: AdminComment| {
-        items.update(|v| {
-            if let Some(i) = v.iter().position(|i| i.comment.id == c.id) {
-                if undecided(&c) {
-                    v[i].comment = c;
-                } else {
-                    v.remove(i);
-                    selected.update(|s| {
-                        s.remove(&c.id);
-                    });
-                }
-            }
-        });
-        cursor.update(|k| *k = (*k).min(items.with_untracked(|v| v.len().saturating_sub(1))));
-    });
+    let done = Callback::new(move |c: AdminComment| settle(items, selected, cursor, c));
     let focused_id = move || items.with(|v| v.get(cursor.get()).map(|i| i.comment.id));
-    let toggle = move |id: i64| {
-        selected.update(|s| {
-            if !s.remove(&id) {
-                s.insert(id);
-            }
-        })
-    };
+    let toggle = move |id: i64| toggle_in(selected, id);
     let bulk = move |action: ModAction| {
         let ids: Vec<i64> = selected.get_untracked().into_iter().collect();
         if ids.is_empty() {
@@ -65,24 +44,7 @@ pub fn Queue() -> impl IntoView {
         });
     };
 
-    let keys = window_event_listener(ev::keydown, move |e| {
-        if e.ctrl_key() || e.meta_key() || e.alt_key() || typing(&e) {
-            return;
-        }
-        let len = items.with_untracked(Vec::len);
-        let id = items.with_untracked(|v| v.get(cursor.get_untracked()).map(|i| i.comment.id));
-        match (e.key().as_str(), id) {
-            ("j", _) if len > 0 => cursor.update(|k| *k = (*k + 1).min(len - 1)),
-            ("k", _) => cursor.update(|k| *k = k.saturating_sub(1)),
-            ("a", Some(id)) => act(id, ModAction::Approve, done),
-            ("s", Some(id)) => act(id, ModAction::Spam, done),
-            ("d", Some(id)) => act(id, ModAction::Delete, done),
-            ("x", Some(id)) => toggle(id),
-            _ => return,
-        }
-        e.prevent_default();
-        focus_row(focused_id_untracked(items, cursor));
-    });
+    let keys = shortcuts(items, cursor, selected, done);
     on_cleanup(move || keys.remove());
 
     view! {
@@ -114,6 +76,64 @@ pub fn Queue() -> impl IntoView {
             </For>
         </section>
     }
+}
+
+/// A changed comment replaces its old self; a decided one leaves the queue
+/// and the selection.
+fn settle(
+    items: RwSignal<Vec<QueueItem>>,
+    selected: RwSignal<HashSet<i64>>,
+    cursor: RwSignal<usize>,
+    c: AdminComment,
+) {
+    items.update(|v| {
+        if let Some(i) = v.iter().position(|i| i.comment.id == c.id) {
+            if undecided(&c) {
+                v[i].comment = c;
+            } else {
+                v.remove(i);
+                selected.update(|s| {
+                    s.remove(&c.id);
+                });
+            }
+        }
+    });
+    cursor.update(|k| *k = (*k).min(items.with_untracked(|v| v.len().saturating_sub(1))));
+}
+
+fn toggle_in(selected: RwSignal<HashSet<i64>>, id: i64) {
+    selected.update(|s| {
+        if !s.remove(&id) {
+            s.insert(id);
+        }
+    })
+}
+
+/// The queue's keys: j/k move, a approve, s spam, d delete, x select.
+fn shortcuts(
+    items: RwSignal<Vec<QueueItem>>,
+    cursor: RwSignal<usize>,
+    selected: RwSignal<HashSet<i64>>,
+    done: Callback<AdminComment>,
+) -> WindowListenerHandle {
+    window_event_listener(ev::keydown, move |e| {
+        if e.ctrl_key() || e.meta_key() || e.alt_key() || typing(&e) {
+            return;
+        }
+        let len = items.with_untracked(Vec::len);
+        let id = focused_id_untracked(items, cursor);
+        match (e.key().as_str(), id) {
+            ("j", _) if len > 0 => cursor.update(|k| *k = (*k + 1).min(len - 1)),
+            ("k", _) => cursor.update(|k| *k = k.saturating_sub(1)),
+            ("a", Some(id)) => act(id, ModAction::Approve, done),
+            ("s", Some(id)) => act(id, ModAction::Spam, done),
+            ("d", Some(id)) => act(id, ModAction::Delete, done),
+            ("x", Some(id)) => toggle_in(selected, id),
+            _ => return,
+        }
+        e.prevent_default();
+        focus_row(focused_id_untracked(items, cursor));
+    })
 }
 
 fn focused_id_untracked(items: RwSignal<Vec<QueueItem>>, cursor: RwSignal<usize>) -> Option<i64> {

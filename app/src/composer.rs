@@ -1,10 +1,15 @@
 //! The form for a new comment or a reply. Name, email and website are
 //! optional and remembered; the text is a draft until the server has it.
 
-use confab_api::NewComment;
+use confab_api::{CreatedComment, NewComment};
 use leptos::{prelude::*, task::spawn_local};
 
-use crate::{editor::Editor, model::ctx, model::Phase, storage};
+use crate::{
+    editor::Editor,
+    i18n::Strings,
+    model::{ctx, Ctx, Phase},
+    storage,
+};
 
 /// How long the server lets an author change a comment. The server does
 /// not say, so this mirrors its default; it refuses late edits anyway.
@@ -34,41 +39,13 @@ pub fn Composer(
         if text.trim().is_empty() || state.get_untracked() == Phase::Busy {
             return;
         }
-        let [author, email, website] = who.map(|(k, s)| {
-            let v = s.get_untracked().trim().to_owned();
-            storage::set(k, &v);
-            (!v.is_empty()).then_some(v)
-        });
-        let new = NewComment {
-            page: c.e.page.clone(),
-            title: Some(c.e.title.clone()),
-            url: Some(c.e.url.clone()),
-            parent,
-            author,
-            email,
-            website,
-            body: text.clone(),
-            notify: None,
-        };
+        let new = new_comment(c, parent, who, text.clone());
         state.set(Phase::Busy);
         let sent = sent.clone();
         spawn_local(async move {
             match c.e.client.post(&new).await {
                 Ok((held, created)) => {
-                    let id = created.comment.id;
-                    let own = storage::Own {
-                        until: js_sys::Date::now() as i64 + EDIT_WINDOW_MS,
-                        token: created.edit_token,
-                        body: text,
-                    };
-                    storage::set_own(id, Some(&own));
-                    if held {
-                        let mut list = storage::pending(&c.e.key());
-                        list.push(created.comment.clone());
-                        storage::set_pending(&c.e.key(), &list);
-                        c.announce.set(t.held.into());
-                    }
-                    c.insert(created.comment, false);
+                    let id = keep(c, held, created, text);
                     body.set(String::new());
                     storage::set(&sent, "");
                     state.set(if held { Phase::Done } else { Phase::Idle });
@@ -84,24 +61,7 @@ pub fn Composer(
         });
     });
 
-    let labels = [
-        (t.name, "text", "name"),
-        (t.email, "email", "email"),
-        (t.website, "url", "url"),
-    ];
-    let inputs = who
-        .into_iter()
-        .zip(labels)
-        .map(|((_, sig), (label, kind, auto))| {
-            view! {
-                <label class="cf-field">
-                    <span>{label}</span>
-                    <input type=kind autocomplete=auto prop:value=move || sig.get()
-                        on:input=move |ev| sig.set(event_target_value(&ev)) />
-                </label>
-            }
-        })
-        .collect_view();
+    let inputs = who_fields(t, who);
     view! {
         <form class="cf-form" data-testid="composer" novalidate
             on:submit=move |ev| { ev.prevent_default(); send.run(()) }>
@@ -129,4 +89,72 @@ pub fn Composer(
             </p>
         </form>
     }
+}
+
+/// The comment to send, remembering the reader's name, e-mail and website
+/// for next time.
+fn new_comment(
+    c: Ctx,
+    parent: Option<i64>,
+    who: [(&'static str, RwSignal<String>); 3],
+    body: String,
+) -> NewComment {
+    let [author, email, website] = who.map(|(k, s)| {
+        let v = s.get_untracked().trim().to_owned();
+        storage::set(k, &v);
+        (!v.is_empty()).then_some(v)
+    });
+    NewComment {
+        page: c.e.page.clone(),
+        title: Some(c.e.title.clone()),
+        url: Some(c.e.url.clone()),
+        parent,
+        author,
+        email,
+        website,
+        body,
+        notify: None,
+    }
+}
+
+/// What a post the server took leaves behind: the edit token, a held
+/// comment remembered until it is published, and the comment in the
+/// thread. Returns its id.
+fn keep(c: Ctx, held: bool, created: CreatedComment, text: String) -> i64 {
+    let id = created.comment.id;
+    let own = storage::Own {
+        until: js_sys::Date::now() as i64 + EDIT_WINDOW_MS,
+        token: created.edit_token,
+        body: text,
+    };
+    storage::set_own(id, Some(&own));
+    if held {
+        let mut list = storage::pending(&c.e.key());
+        list.push(created.comment.clone());
+        storage::set_pending(&c.e.key(), &list);
+        c.announce.set(c.t.held.into());
+    }
+    c.insert(created.comment, false);
+    id
+}
+
+/// The optional name, e-mail and website fields.
+fn who_fields(t: &'static Strings, who: [(&'static str, RwSignal<String>); 3]) -> impl IntoView {
+    let labels = [
+        (t.name, "text", "name"),
+        (t.email, "email", "email"),
+        (t.website, "url", "url"),
+    ];
+    who.into_iter()
+        .zip(labels)
+        .map(|((_, sig), (label, kind, auto))| {
+            view! {
+                <label class="cf-field">
+                    <span>{label}</span>
+                    <input type=kind autocomplete=auto prop:value=move || sig.get()
+                        on:input=move |ev| sig.set(event_target_value(&ev)) />
+                </label>
+            }
+        })
+        .collect_view()
 }

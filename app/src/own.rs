@@ -3,7 +3,11 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
-use crate::{editor::Editor, model::ctx, model::Node, storage};
+use crate::{
+    editor::Editor,
+    model::{ctx, Ctx, Node},
+    storage,
+};
 
 #[component]
 pub fn OwnActions(
@@ -34,12 +38,7 @@ pub fn OwnActions(
         spawn_local(async move {
             match c.e.client.edit(id, &token(), text.clone()).await {
                 Ok(comment) => {
-                    c.replace(comment);
-                    if let Some(mut own) = storage::own(id) {
-                        own.body = text;
-                        storage::set_own(id, Some(&own));
-                    }
-                    storage::set(&edit_draft(id), "");
+                    saved(c, comment, text);
                     editing.set(false);
                     error.set(String::new());
                     c.reveal(Some(id));
@@ -93,6 +92,18 @@ pub fn OwnActions(
             <span class="cf-notice" role="status" data-testid="own-notice">{move || error.get()}</span>
         </span>
     }
+}
+
+/// An edit the server took: the thread shows it, and the reader's own copy
+/// of the text follows while the draft is forgotten.
+fn saved(c: Ctx, comment: confab_api::Comment, text: String) {
+    let id = comment.id;
+    c.replace(comment);
+    if let Some(mut own) = storage::own(id) {
+        own.body = text;
+        storage::set_own(id, Some(&own));
+    }
+    storage::set(&edit_draft(id), "");
 }
 
 /// The localStorage key of the unsent edit of comment `id`.

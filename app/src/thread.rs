@@ -12,6 +12,7 @@ use crate::{
     comment::comments,
     composer::Composer,
     embed::Embed,
+    i18n::Strings,
     live,
     model::{Ctx, Node, Phase},
     storage,
@@ -49,34 +50,8 @@ pub fn Thread(
     let load = RwSignal::new(Phase::Busy);
     let cursor = RwSignal::new(None::<String>);
 
-    let show = move |c: Ctx, page: Page, more: bool| {
-        if !more {
-            c.top.set(vec![]);
-        }
-        c.total.set(page.total);
-        cursor.set(page.next_cursor);
-        let mut fresh: Vec<Node> = page
-            .comments
-            .into_iter()
-            .filter(|x| c.find(x.id).is_none())
-            .map(Node::new)
-            .collect();
-        // A long page paints its first comments at once and the rest after
-        // that frame, so the reader sees comments before all are built.
-        let rest = fresh.split_off(fresh.len().min(FIRST_PAINT));
-        c.top.update(|l| l.extend(fresh));
-        load.set(Phase::Done);
-        let finish = move || {
-            c.top.update(|l| l.extend(rest));
-            if !more {
-                restore_pending(c);
-                c.reveal(hash_target());
-            }
-        };
-        request_animation_frame(move || set_timeout(finish, Duration::ZERO));
-    };
     let got = move |r: ApiResult<Page>, more: bool| match r {
-        Ok(page) => show(c, page, more),
+        Ok(page) => show(c, page, more, cursor, load),
         Err(e) => load.set(Phase::Failed(t.error(e))),
     };
     // Appends one page of the thread; the first page replaces the thread.
@@ -105,24 +80,8 @@ pub fn Thread(
         (Sort::Newest, t.newest),
         (Sort::Top, t.top),
     ];
-    // One line for every state of the thread, so the states share one
-    // element rather than each building its own.
     let empty = move || c.top.with(Vec::is_empty);
-    let state = move || match load.get() {
-        Phase::Busy | Phase::Idle => ("cf-muted", Some("status"), None, t.loading.to_owned()),
-        Phase::Failed(msg) => (
-            "cf-error",
-            Some("alert"),
-            Some("load-error"),
-            format!("{} {msg} ", t.load_failed),
-        ),
-        Phase::Done => (
-            "cf-empty",
-            None,
-            empty().then_some("empty"),
-            t.empty.to_owned(),
-        ),
-    };
+    let state = move || status_line(t, load.get(), empty());
     view! {
         <section class="cf" aria-label=t.thread data-testid="thread" node_ref=c.section>
             <header class="cf-head">
@@ -152,6 +111,64 @@ pub fn Thread(
                 hidden=move || cursor.with(Option::is_none) on:click=move |_| fetch(true)>{t.load_more}</button>
             <div class="cf-sr" aria-live="polite" data-testid="live">{move || c.announce.get()}</div>
         </section>
+    }
+}
+
+/// Puts a page of the thread on screen: the first page replaces the thread,
+/// `more` appends. A long page paints its first comments at once and the
+/// rest after that frame, so the reader sees comments before all are built.
+fn show(c: Ctx, page: Page, more: bool, cursor: RwSignal<Option<String>>, load: RwSignal<Phase>) {
+    if !more {
+        c.top.set(vec![]);
+    }
+    c.total.set(page.total);
+    cursor.set(page.next_cursor);
+    let mut fresh: Vec<Node> = page
+        .comments
+        .into_iter()
+        .filter(|x| c.find(x.id).is_none())
+        .map(Node::new)
+        .collect();
+    let rest = fresh.split_off(fresh.len().min(FIRST_PAINT));
+    c.top.update(|l| l.extend(fresh));
+    load.set(Phase::Done);
+    let finish = move || {
+        c.top.update(|l| l.extend(rest));
+        if !more {
+            restore_pending(c);
+            c.reveal(hash_target());
+        }
+    };
+    request_animation_frame(move || set_timeout(finish, Duration::ZERO));
+}
+
+/// The one line for every state of the thread (class, role, test id,
+/// text), so the states share one element rather than each building its
+/// own.
+fn status_line(
+    t: &'static Strings,
+    load: Phase,
+    empty: bool,
+) -> (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    String,
+) {
+    match load {
+        Phase::Busy | Phase::Idle => ("cf-muted", Some("status"), None, t.loading.to_owned()),
+        Phase::Failed(msg) => (
+            "cf-error",
+            Some("alert"),
+            Some("load-error"),
+            format!("{} {msg} ", t.load_failed),
+        ),
+        Phase::Done => (
+            "cf-empty",
+            None,
+            empty.then_some("empty"),
+            t.empty.to_owned(),
+        ),
     }
 }
 
