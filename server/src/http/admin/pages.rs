@@ -360,3 +360,30 @@ async fn act(
     let after = actions::apply(state, &actor, comment, action).await?;
     Ok(Some(after.status()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body(r: Response) -> String {
+        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_refusal_shows_its_message_as_text() {
+        let html = body(refused(StatusCode::NOT_FOUND, "<b>gone</b> & \"so\"")).await;
+        assert!(html.contains("<h1>Sorry</h1><p>&lt;b&gt;gone&lt;/b&gt; &amp; &quot;so&quot;</p>"));
+    }
+
+    #[tokio::test]
+    async fn the_login_form_keeps_its_own_script_and_style_as_written() {
+        let html = body(login_page()).await;
+        assert!(html.starts_with("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"));
+        assert!(html.contains("<title>Moderator login · Confab</title>"));
+        assert!(html.contains("f.onsubmit=async e=>{e.preventDefault();"));
+        assert!(html.contains("blockquote{white-space:pre-wrap;"));
+    }
+}
