@@ -10,8 +10,8 @@ use confab_api::CommentStatus;
 use leptos::prelude::*;
 
 use crate::{
-    avatar::svg, composer::Composer, model::ctx, model::Node, own::OwnActions, time::Time,
-    votes::Votes,
+    avatar::svg, composer::Composer, i18n::as_html, model::ctx, model::Node, own::OwnActions,
+    time::Time, votes::Votes,
 };
 
 /// Replies deeper than this are no longer indented (the server attaches
@@ -27,12 +27,6 @@ pub fn comments(list: RwSignal<Vec<Node>>, depth: u32) -> impl IntoView {
         <For each=move || list.get() key=|n| n.id
             children=move |n| view! { <CommentView node=n depth /> } />
     }
-}
-
-/// `text` as HTML text: the language files are ours, but are still not
-/// markup.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;")
 }
 
 #[component]
@@ -92,7 +86,7 @@ pub fn CommentView(
                 // comment is the same box with other words in it.
                 <div class="cf-body" class:cf-muted=deleted
                     data-testid=move || deleted().then_some("deleted")
-                    inner_html=move || if deleted() { escape(t.deleted) } else { d.with(|c| c.html.clone()) }></div>
+                    inner_html=move || if deleted() { as_html(t.deleted) } else { d.with(|c| c.html.clone()) }></div>
                 <footer class="cf-foot" hidden=deleted>
                     <Votes node shown=move || is(CommentStatus::Approved) />
                     <button type="button" data-testid="reply" aria-expanded=move || replying.get().to_string()

@@ -4,7 +4,7 @@
 
 use leptos::{ev::KeyboardEvent, prelude::*, task::spawn_local};
 
-use crate::{model::ctx, storage};
+use crate::{i18n::as_html, model::ctx, storage};
 
 #[component]
 pub fn Editor(
@@ -83,7 +83,7 @@ pub fn Editor(
                 hidden=move || !previewing.get()
                 inner_html=move || {
                     let h = html.get();
-                    if h.is_empty() { t.nothing_to_preview.into() } else { h }
+                    if h.is_empty() { as_html(t.nothing_to_preview) } else { h }
                 }></div>
             <p class="cf-hint">{t.hint}</p>
         </div>

@@ -56,7 +56,7 @@ impl Probe {
             &format!("data-page=\"{PAGE}\""),
             &format!(
                 "data-page=\"{TITLED}\" data-title=\"{}\"",
-                confab::moderation::mail::escape(TITLE)
+                maud::html! { (TITLE) }.into_string()
             ),
         );
         let app = Router::new()

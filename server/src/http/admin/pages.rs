@@ -3,6 +3,9 @@
 //! the password setup page of `confab moderator add` and the confirmation
 //! page behind an e-mailed link. A GET only ever shows a form; only its same-origin POST acts, with
 //! the signed or one-time token carried in the form.
+//!
+//! The markup is maud's: every value is escaped where it is written, and
+//! only this file's own style and script go in unescaped.
 
 use std::time::Instant;
 
@@ -13,27 +16,46 @@ use axum::{
     Form,
 };
 use confab_api::{admin::ModAction, CommentStatus};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde::Deserialize;
 
 use super::check_same_origin;
 use crate::{
     domain::{password, secrets, signed::LinkClaim},
     http::client::Client,
-    moderation::{actions, mail::escape, passwords, Actor},
+    moderation::{actions, passwords, Actor},
     store::now_ms,
     AppState, Error,
 };
 
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width\">\
-         <title>{t} · Confab</title><style>body{{font:16px system-ui;max-width:32rem;\
-         margin:3rem auto;padding:0 1rem}}input,button{{font:inherit;display:block;\
-         margin:.5rem 0}}blockquote{{white-space:pre-wrap;border-left:3px solid #ccc;\
-         padding-left:1rem}}</style></head><body><h1>{t}</h1>{body}</body></html>",
-        t = escape(title)
-    );
+/// The look of the server-rendered pages: ours, inline, which the policy
+/// below allows.
+const STYLE: &str = "body{font:16px system-ui;max-width:32rem;margin:3rem auto;\
+     padding:0 1rem}input,button{font:inherit;display:block;margin:.5rem 0}\
+     blockquote{white-space:pre-wrap;border-left:3px solid #ccc;padding-left:1rem}";
+
+/// An `/admin` document named `title`, with `head` after its title.
+fn document(title: &str, head: Markup, body: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width";
+                title { (title) " · Confab" }
+                (head)
+            }
+            body { (body) }
+        }
+    }
+    .into_string()
+}
+
+/// A server-rendered page: `title` as its heading, then `body`.
+fn page(status: StatusCode, title: &str, body: Markup) -> Response {
+    // Our own constant CSS, which escaping would only garble.
+    let style = html! { style { (PreEscaped(STYLE)) } };
+    let html = document(title, style, html! { h1 { (title) } (body) });
     secure(
         (status, html).into_response(),
         "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
@@ -68,7 +90,7 @@ fn secure(mut response: Response, csp: &'static str) -> Response {
 }
 
 fn refused(status: StatusCode, message: &str) -> Response {
-    page(status, "Sorry", &format!("<p>{}</p>", escape(message)))
+    page(status, "Sorry", html! { p { (message) } })
 }
 
 /// The dashboard when the binary carries it (it shows its own login), else
@@ -77,12 +99,13 @@ pub async fn dashboard_page() -> Response {
     let Some((boot, css)) = crate::http::assets::DASHBOARD else {
         return login_page();
     };
-    let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width\">\
-         <title>Moderation · Confab</title><link rel=\"stylesheet\" href=\"{css}\">\
-         <script type=\"module\" src=\"{boot}\"></script></head>\
-         <body><noscript>The dashboard needs JavaScript.</noscript></body></html>"
+    let html = document(
+        "Moderation",
+        html! {
+            link rel="stylesheet" href=(css);
+            script type="module" src=(boot) {}
+        },
+        html! { noscript { "The dashboard needs JavaScript." } },
     );
     // Only our own files run; the wasm needs 'wasm-unsafe-eval' to compile.
     // Comment HTML is sanitised when written, and this policy backs that up.
@@ -94,22 +117,31 @@ pub async fn dashboard_page() -> Response {
     )
 }
 
-/// The login form; a script posts it as JSON to `/admin/api/login`.
+/// Posts the login form as JSON to `/admin/api/login`.
+const LOGIN_SCRIPT: &str = "const f=document.getElementById('f');\
+     f.onsubmit=async e=>{e.preventDefault();\
+     const next=new URLSearchParams(location.search).get('next')||undefined;\
+     const r=await fetch('/admin/api/login',{method:'POST',headers:{'Content-Type':\
+     'application/json'},body:JSON.stringify({email:f.email.value,password:\
+     f.password.value,next})});const j=await r.json();if(r.ok){location.assign(j.next)}\
+     else{document.getElementById('m').textContent=j.error.message}}";
+
+/// The login form, for a binary built without the dashboard.
 fn login_page() -> Response {
-    page(
-        StatusCode::OK,
-        "Moderator login",
-        "<form id=\"f\"><label>E-mail<input name=\"email\" type=\"email\" required \
-         autocomplete=\"username\"></label><label>Password<input name=\"password\" \
-         type=\"password\" required autocomplete=\"current-password\"></label>\
-         <button>Log in</button><p id=\"m\" role=\"alert\"></p></form><script>\
-         const f=document.getElementById('f');f.onsubmit=async e=>{e.preventDefault();\
-         const next=new URLSearchParams(location.search).get('next')||undefined;\
-         const r=await fetch('/admin/api/login',{method:'POST',headers:{'Content-Type':\
-         'application/json'},body:JSON.stringify({email:f.email.value,password:\
-         f.password.value,next})});const j=await r.json();if(r.ok){location.assign(j.next)}\
-         else{document.getElementById('m').textContent=j.error.message}}</script>",
-    )
+    let form = html! {
+        form id="f" {
+            label { "E-mail" input name="email" type="email" required autocomplete="username"; }
+            label {
+                "Password"
+                input name="password" type="password" required autocomplete="current-password";
+            }
+            button { "Log in" }
+            p id="m" role="alert" {}
+        }
+        // Our own constant script: escaped, its `=>` would not run.
+        script { (PreEscaped(LOGIN_SCRIPT)) }
+    };
+    page(StatusCode::OK, "Moderator login", form)
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,15 +159,16 @@ pub async fn setup_page(State(state): State<AppState>, Query(q): Query<TokenQuer
         Ok(Some(_)) => page(
             StatusCode::OK,
             "Choose a password",
-            &format!(
-                "<form method=\"post\" action=\"/admin/setup\">\
-                 <input type=\"hidden\" name=\"token\" value=\"{}\">\
-                 <label>New password (at least {} characters)<input name=\"password\" \
-                 type=\"password\" required autocomplete=\"new-password\"></label>\
-                 <button>Set password</button></form>",
-                escape(&token),
-                password::MIN_LEN
-            ),
+            html! {
+                form method="post" action="/admin/setup" {
+                    input type="hidden" name="token" value=(token);
+                    label {
+                        "New password (at least " (password::MIN_LEN) " characters)"
+                        input name="password" type="password" required autocomplete="new-password";
+                    }
+                    button { "Set password" }
+                }
+            },
         ),
         Ok(None) => refused(StatusCode::NOT_FOUND, GONE_LINK),
         Err(e) => Error::Internal(e).into_response(),
@@ -181,7 +214,7 @@ pub async fn setup(
             page(
                 StatusCode::OK,
                 "Password set",
-                "<p>You can now <a href=\"/admin\">log in</a>.</p>",
+                html! { p { "You can now " a href="/admin" { "log in" } "." } },
             )
         }
         Ok(Err((status, message))) => refused(status, &message),
@@ -246,17 +279,17 @@ pub async fn mail_page(State(state): State<AppState>, Query(q): Query<TokenQuery
     page(
         StatusCode::OK,
         &format!("{verb} this comment?"),
-        &format!(
-            "<p>On <b>{page}</b> by <b>{author}</b> (now {status}):</p><blockquote>{source}\
-             </blockquote><form method=\"post\" action=\"/admin/mail\">\
-             <input type=\"hidden\" name=\"token\" value=\"{token}\">\
-             <button>{verb}</button></form>",
-            page = escape(&comment.page),
-            author = escape(&comment.author),
-            status = comment.status().as_str(),
-            source = escape(&comment.source),
-            token = escape(&token),
-        ),
+        html! {
+            p {
+                "On " b { (comment.page) } " by " b { (comment.author) }
+                " (now " (comment.status().as_str()) "):"
+            }
+            blockquote { (comment.source) }
+            form method="post" action="/admin/mail" {
+                input type="hidden" name="token" value=(token);
+                button { (verb) }
+            }
+        },
     )
 }
 
@@ -285,10 +318,12 @@ pub async fn mail_action(
         Ok(Some(status)) => page(
             StatusCode::OK,
             "Done",
-            &format!(
-                "<p>The comment is now {}. <a href=\"/admin\">Open the dashboard</a>.</p>",
-                status.as_str()
-            ),
+            html! {
+                p {
+                    "The comment is now " (status.as_str()) ". "
+                    a href="/admin" { "Open the dashboard" } "."
+                }
+            },
         ),
         Ok(None) => refused(
             StatusCode::FORBIDDEN,
@@ -324,4 +359,31 @@ async fn act(
     };
     let after = actions::apply(state, &actor, comment, action).await?;
     Ok(Some(after.status()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body(r: Response) -> String {
+        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_refusal_shows_its_message_as_text() {
+        let html = body(refused(StatusCode::NOT_FOUND, "<b>gone</b> & \"so\"")).await;
+        assert!(html.contains("<h1>Sorry</h1><p>&lt;b&gt;gone&lt;/b&gt; &amp; &quot;so&quot;</p>"));
+    }
+
+    #[tokio::test]
+    async fn the_login_form_keeps_its_own_script_and_style_as_written() {
+        let html = body(login_page()).await;
+        assert!(html.starts_with("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"));
+        assert!(html.contains("<title>Moderator login · Confab</title>"));
+        assert!(html.contains("f.onsubmit=async e=>{e.preventDefault();"));
+        assert!(html.contains("blockquote{white-space:pre-wrap;"));
+    }
 }
