@@ -37,6 +37,7 @@ mod openapi;
 mod operations;
 mod preview;
 mod privacy;
+mod release;
 mod spam_defence;
 mod store;
 mod thread;
