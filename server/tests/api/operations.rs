@@ -8,7 +8,7 @@ use confab::cli::{self, Cli};
 use crate::cluster_helpers::metric;
 use crate::events::Events;
 use crate::helpers::*;
-use confab_testkit::on_both_backends;
+use confab_testkit::{on_both_backends, until};
 
 async fn scrape(app: &TestApp) -> String {
     let r = app.get_raw("/metrics").await;
@@ -45,11 +45,12 @@ async fn metrics_count_requests_by_route_cache_hits_comments_streams_and_connect
 ) {
     let app = spawn_app(backend).await;
     let page = "/metrics/page";
-    let start = Instant::now();
-    while !app.state.bus.is_live() {
-        assert!(start.elapsed() < Duration::from_secs(5));
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    until(
+        Duration::from_secs(5),
+        "the notifications to be up",
+        || async { app.state.bus.is_live() },
+    )
+    .await;
     let c = app.comment(page, "Counted").await;
     app.thread(page).await;
     app.thread(page).await;
