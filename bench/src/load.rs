@@ -6,7 +6,7 @@ use std::{path::Path, process::Stdio, time::Duration};
 use anyhow::{bail, Context};
 use tokio::process::Child;
 
-use crate::proc::{free_port, stop_child};
+use crate::proc::stop_child;
 
 /// What one `wrk --latency` run reports.
 #[derive(Debug, Clone, Copy)]
@@ -93,7 +93,7 @@ impl Nginx {
         let root = dir.join("nginx");
         std::fs::create_dir_all(root.join("logs"))?;
         std::fs::write(root.join("thread.json"), body)?;
-        let port = free_port()?;
+        let port = confab_testkit::free_port();
         let r = root.display();
         // Workers as many as cores, like Confab's tokio runtime; temp paths
         // inside our directory so nothing under /var is touched.

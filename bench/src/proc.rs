@@ -14,13 +14,6 @@ use std::{
 use anyhow::{bail, Context};
 use tokio::{process::Child, task::JoinHandle};
 
-/// A free loopback port. Another process could take it before we bind it
-/// again, but nothing else on this machine hunts for free ports that fast.
-pub fn free_port() -> anyhow::Result<u16> {
-    let l = std::net::TcpListener::bind("127.0.0.1:0")?;
-    Ok(l.local_addr()?.port())
-}
-
 /// Sends SIGTERM through kill(1): the workspace forbids `unsafe`, so no libc.
 pub async fn terminate(pid: u32) {
     let _ = tokio::process::Command::new("kill")
@@ -64,7 +57,7 @@ impl Server {
         database_url: &str,
         origins: &[String],
     ) -> anyhow::Result<Self> {
-        let port = free_port()?;
+        let port = confab_testkit::free_port();
         let origins: Vec<String> = origins.iter().map(|o| format!("{o:?}")).collect();
         let config = format!(
             "listen = \"127.0.0.1:{port}\"\n\

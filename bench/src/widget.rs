@@ -1,14 +1,15 @@
 //! The widget's weight on the wire, and how soon a cold browser paints the
 //! first comment of the demo article served from another origin.
 
-use std::{process::Stdio, time::Duration};
+use std::time::Duration;
 
-use anyhow::{bail, Context};
-use fantoccini::{Client, ClientBuilder};
-use serde_json::{json, Value};
+use anyhow::bail;
+use confab_testkit::Chromedriver;
+use fantoccini::Client;
+use serde_json::Value;
 use tokio::net::TcpListener;
 
-use crate::{proc::free_port, stats::median, Plan};
+use crate::{stats::median, Plan};
 
 /// `--widget`: only the widget's sizes and first paint, on a fresh server
 /// with the seeded 200-comment thread, printed rather than written to the
@@ -190,29 +191,23 @@ pub struct Paint {
 /// `loads` cold loads of `article_url`, each in a new browser with an empty
 /// profile, so nothing is cached.
 pub async fn paint(article_url: &str, loads: usize) -> anyhow::Result<Paint> {
-    let port = free_port()?;
-    let mut driver = tokio::process::Command::new(
-        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()),
-    )
-    .arg(format!("--port={port}"))
-    .stdout(Stdio::null())
-    .stderr(Stdio::null())
-    .kill_on_drop(true)
-    .spawn()
-    .context("starting chromedriver (apt install chromium-driver)")?;
-    let result = paint_loads(port, article_url, loads).await;
-    crate::proc::stop_child(&mut driver).await;
+    let mut driver = Chromedriver::start()?;
+    let result = paint_loads(&driver, article_url, loads).await;
+    crate::proc::stop_child(&mut driver.child).await;
     result
 }
 
-async fn paint_loads(port: u16, article_url: &str, loads: usize) -> anyhow::Result<Paint> {
+async fn paint_loads(
+    driver: &Chromedriver,
+    article_url: &str,
+    loads: usize,
+) -> anyhow::Result<Paint> {
     // Per load: first comment, heading, wasm, thread JSON.
     let mut marks: [Vec<f64>; 4] = Default::default();
     for _ in 0..loads {
-        let profile = tempfile::tempdir()?;
-        let client = connect(port, profile.path()).await?;
-        let one = load_once(&client, article_url).await;
-        let _ = client.close().await;
+        let session = driver.session().await?;
+        let one = load_once(&session.client, article_url).await;
+        let _ = session.client.close().await;
         for (all, mark) in marks.iter_mut().zip(one?) {
             all.extend(mark);
         }
@@ -260,40 +255,6 @@ async fn load_once(client: &Client, article_url: &str) -> anyhow::Result<[Option
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     bail!("the page never settled")
-}
-
-async fn connect(port: u16, profile: &std::path::Path) -> anyhow::Result<Client> {
-    let caps = json!({
-        "goog:chromeOptions": {
-            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                "--window-size=1200,900",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-        }
-    });
-    let Value::Object(caps) = caps else {
-        unreachable!("json! of an object")
-    };
-    let url = format!("http://127.0.0.1:{port}");
-    let mut last = None;
-    // chromedriver needs a moment after spawn: retry for up to 10 s.
-    for _ in 0..100 {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
-            Ok(c) => return Ok(c),
-            Err(e) => last = Some(e),
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    bail!("chromedriver did not start: {last:?}")
 }
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
 //! Starts the real server on a fresh SQLite database, a separate origin that
 //! serves the demo article, and a headless Chromium driven over WebDriver.
 
-use std::{process::Stdio, time::Duration};
+use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder};
+use confab_testkit::{Chromedriver, Served};
+use fantoccini::Client;
 use serde_json::{json, Value};
-use tokio::{net::TcpListener, process::Child};
+use tokio::net::TcpListener;
 
 /// Confab and a demo article on another origin.
 pub struct Site {
@@ -15,6 +16,7 @@ pub struct Site {
     pub article: String,
     /// The running server's state, for set-up through the store.
     pub state: confab::AppState,
+    _served: Served,
     _db: tempfile::TempDir,
 }
 
@@ -26,22 +28,18 @@ pub async fn spawn_site() -> Site {
 pub async fn spawn_site_with(configure: impl FnOnce(&mut confab::Config)) -> Site {
     let article_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let article_origin = format!("http://{}", article_listener.local_addr().unwrap());
-    let confab_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let confab = format!("http://{}/", confab_listener.local_addr().unwrap());
-
     let db = tempfile::tempdir().unwrap();
     // A plain file URL, as a site owner writes it: the server creates it.
     let url = format!("sqlite://{}", db.path().join("confab.db").display());
-    let mut config = confab::Config::for_tests(&url, &[article_origin.as_str()]);
-    // The address e-mailed links point at.
-    config.public_url = Some(confab.trim_end_matches('/').to_owned());
-    configure(&mut config);
-    let state = confab::AppState::new(config).await.expect("server starts");
-    tokio::spawn(confab::serve(
-        confab_listener,
-        state.clone(),
-        std::future::pending(),
-    ));
+    let served = confab_testkit::spawn_app(|address| {
+        let mut config = confab::Config::for_tests(&url, &[article_origin.as_str()]);
+        // The address e-mailed links point at.
+        config.public_url = Some(address.to_owned());
+        configure(&mut config);
+        config
+    })
+    .await;
+    let confab = format!("{}/", served.address);
 
     let page = confab::demo::article_html(&format!("{confab}embed.js"));
     let listing = listing_html(&confab);
@@ -59,7 +57,8 @@ pub async fn spawn_site_with(configure: impl FnOnce(&mut confab::Config)) -> Sit
     Site {
         confab,
         article: format!("{article_origin}/news/night-buses-return"),
-        state,
+        state: served.state.clone(),
+        _served: served,
         _db: db,
     }
 }
@@ -83,61 +82,18 @@ fn listing_html(confab: &str) -> String {
 /// A headless Chromium with its own profile, closed when dropped.
 pub struct Browser {
     pub client: Client,
-    _driver: Child,
+    _driver: Chromedriver,
     _profile: tempfile::TempDir,
 }
 
 pub async fn browser() -> Browser {
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let driver = tokio::process::Command::new(
-        std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()),
-    )
-    .arg(format!("--port={port}"))
-    .stdout(Stdio::null())
-    .stderr(Stdio::null())
-    .kill_on_drop(true)
-    .spawn()
-    .expect("chromedriver is installed (scripts/test installs it)");
-    let profile = tempfile::tempdir().unwrap();
-    let caps = json!({
-        "goog:chromeOptions": {
-            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                "--window-size=1200,900",
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-        }
-    });
-    let Value::Object(caps) = caps else {
-        unreachable!()
-    };
-    let url = format!("http://127.0.0.1:{port}");
-    let mut last_err = None;
-    for _ in 0..100 {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
-            Ok(client) => {
-                return Browser {
-                    client,
-                    _driver: driver,
-                    _profile: profile,
-                }
-            }
-            Err(e) => last_err = Some(e),
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    let driver = Chromedriver::start().expect("chromedriver starts");
+    let session = driver.session().await.expect("a Chromium session");
+    Browser {
+        client: session.client,
+        _driver: driver,
+        _profile: session.profile,
     }
-    panic!("chromedriver did not start: {last_err:?}");
 }
 
 impl Browser {

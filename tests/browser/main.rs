@@ -9,9 +9,6 @@ mod counts;
 mod embed;
 mod harness;
 mod moderation;
-// The integration tests' SMTP sink: test crates cannot import each other.
-#[path = "../../server/tests/api/smtp.rs"]
-mod smtp;
 mod widget_a11y;
 mod widget_controls;
 mod widget_held;

@@ -8,7 +8,7 @@ use confab_api::CommentStatus;
 use serde_json::{json, Value};
 
 use crate::harness::{browser, spawn_site_with, Browser, Site};
-use crate::smtp::{decode_qp, SmtpSink};
+use confab_testkit::{decode_qp, SmtpSink};
 
 pub const MODERATOR: &str = "mod@example.org";
 const PASSWORD: &str = "correct horse battery";

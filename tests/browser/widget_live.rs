@@ -1,5 +1,8 @@
 //! Open widgets follow the thread without a reload.
 
+use std::time::Duration;
+
+use confab_testkit::until;
 use serde_json::json;
 
 use crate::harness::{browser, spawn_site};
@@ -10,8 +13,13 @@ async fn an_open_page_shows_and_politely_announces_a_comment_posted_elsewhere() 
     let b = browser().await;
     b.client.goto(&site.article).await.unwrap();
     b.wait_shadow_text("empty").await;
-    // Give the event stream a moment to connect before the post.
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // The widget's event stream is connected before the post.
+    until(
+        Duration::from_secs(15),
+        "the widget's event stream",
+        || async { site.state.events.receiver_count() > 0 },
+    )
+    .await;
 
     let id = site.post_comment("Live from elsewhere", None).await["id"].clone();
     let text = b

@@ -1,6 +1,9 @@
 //! Reading a thread: votes, sort order and permalinks.
 
-use serde_json::json;
+use std::time::Duration;
+
+use confab_testkit::until;
+use serde_json::{json, Value};
 
 use crate::harness::{browser, spawn_site};
 
@@ -35,8 +38,16 @@ async fn votes_show_at_once_and_the_servers_count_survives_a_reload() {
         vec![json!(at), json!(["-1", "false", "true"])],
     )
     .await;
-    // Let the server's answer land before reloading.
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // The server has stored the down vote before the reload.
+    let thread = format!(
+        "{}api/v1/sites/demo/thread?page=/news/night-buses-return",
+        site.confab
+    );
+    until(Duration::from_secs(15), "the stored down vote", || async {
+        let t: Value = reqwest::get(&thread).await.unwrap().json().await.unwrap();
+        t["comments"][0]["score"] == json!(-1)
+    })
+    .await;
 
     b.client.refresh().await.unwrap();
     b.wait_widget(

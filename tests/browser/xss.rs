@@ -20,7 +20,7 @@ use tokio::task::JoinSet;
 
 use crate::harness::browser;
 use crate::moderation::{held_site_with, log_in};
-use crate::smtp::SmtpSink;
+use confab_testkit::SmtpSink;
 use probe::{Probe, PAGE};
 
 const CORPUS: &str = include_str!("../xss/payloads.jsonl");

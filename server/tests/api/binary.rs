@@ -1,17 +1,7 @@
 //! The release promise: the `confab` binary carries the widget inside
 //! itself, so copied alone into an empty folder it serves everything.
 
-use std::{process::Stdio, time::Duration};
-
-/// Kills the server when the test ends, pass or fail.
-struct Running(std::process::Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use confab_testkit::Confab;
 
 #[tokio::test]
 async fn the_binary_copied_alone_into_an_empty_folder_serves_the_article_the_loader_and_the_widget()
@@ -25,35 +15,14 @@ async fn the_binary_copied_alone_into_an_empty_folder_serves_the_article_the_loa
     let dir = tempfile::tempdir().unwrap();
     let bin = dir.path().join("confab");
     std::fs::copy(env!("CARGO_BIN_EXE_confab"), &bin).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _server = Running(
-        std::process::Command::new(&bin)
-            // As `scripts/run` starts it: a plain SQLite URL, no `?mode=rwc`.
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .args(["--database-url", "sqlite://confab.db"])
-            .current_dir(dir.path())
-            .env_remove("CONFAB_DATABASE_URL")
-            .env_remove("CONFAB_CONFIG")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let base = format!("http://127.0.0.1:{port}/");
+    // As `scripts/run` starts it: a plain SQLite URL, no `?mode=rwc`.
+    let server = Confab::new(&bin)
+        .args(["--database-url", "sqlite://confab.db"])
+        .current_dir(dir.path())
+        .start()
+        .await;
+    let base = server.url("/");
     let http = reqwest::Client::new();
-    let mut up = false;
-    for _ in 0..100 {
-        if http.get(format!("{base}healthz")).send().await.is_ok() {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(up, "the copied binary did not start");
 
     let article = http.get(&base).send().await.unwrap();
     assert_eq!(article.status(), 200);

@@ -3,13 +3,13 @@
 //! round-robin upstream. Everything is killed when the test ends.
 
 use std::{
-    net::TcpListener,
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 
 use confab_api::{CreatedComment, NewComment, Thread};
+use confab_testkit::{free_port, until, Confab, Running};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -19,8 +19,8 @@ use crate::helpers::*;
 const READY_WITHIN: Duration = Duration::from_secs(20);
 pub const SECRET_KEY: &str = "a-shared-secret-key-for-the-cluster-tests-0123";
 
-/// A child process killed (SIGKILL) and reaped on drop, pass or fail.
-pub struct Proc(pub Child);
+/// nginx, killed (SIGKILL) and reaped on drop, pass or fail.
+pub struct Proc(Child);
 
 impl Drop for Proc {
     fn drop(&mut self) {
@@ -29,21 +29,11 @@ impl Drop for Proc {
     }
 }
 
-pub struct Instance {
-    pub url: String,
-    pub proc: Proc,
-}
-
-impl Instance {
-    pub fn pid(&self) -> u32 {
-        self.proc.0.id()
-    }
-}
-
 pub struct Cluster {
     /// The balancer, which is also every instance's `public_url`.
     pub url: String,
-    pub instances: Vec<Instance>,
+    /// Each `confab` process, its URL in `base`.
+    pub instances: Vec<Running>,
     pub client: reqwest::Client,
     pub db: TestDb,
     /// Configuration and logs.
@@ -67,18 +57,6 @@ impl Drop for Cluster {
                 let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
                 eprintln!("---- {name}\n{text}");
             }
-        }
-    }
-}
-
-/// A free port below the ephemeral range: ports there are not handed out
-/// to everyone who binds port 0, so it stays ours between probing and use.
-fn free_port() -> u16 {
-    use rand::Rng;
-    loop {
-        let port = rand::thread_rng().gen_range(20_000..32_000);
-        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
         }
     }
 }
@@ -110,15 +88,13 @@ impl Cluster {
         std::fs::write(&config, config_toml(&db.url, &url)).unwrap();
         let client = reqwest::Client::new();
         let mut instances = Vec::new();
-        for _ in 0..3 {
-            let instance = spawn_instance(&config, dir.path());
-            until_status(
-                &client,
-                &format!("{}/readyz", instance.url),
-                200,
-                READY_WITHIN,
-            )
-            .await;
+        for i in 0..3 {
+            let instance = Confab::new(env!("CARGO_BIN_EXE_confab"))
+                .config(&config)
+                .log_to(&dir.path().join(format!("confab-{i}.log")))
+                .start()
+                .await;
+            until_status(&client, &instance.url("/readyz"), 200, READY_WITHIN).await;
             instances.push(instance);
         }
         let nginx = spawn_nginx(dir.path(), balancer, &instances);
@@ -134,7 +110,7 @@ impl Cluster {
     }
 
     pub fn at(&self, i: usize, path: &str) -> String {
-        format!("{}{path}", self.instances[i].url)
+        self.instances[i].url(path)
     }
 
     pub fn via_balancer(&self, path: &str) -> String {
@@ -265,33 +241,14 @@ moderation = "all"
     )
 }
 
-fn spawn_instance(config: &Path, dir: &Path) -> Instance {
-    let port = free_port();
-    let log = std::fs::File::create(dir.join(format!("confab-{port}.log"))).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_confab"))
-        .args(["--config", config.to_str().unwrap()])
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .env_remove("CONFAB_DATABASE_URL")
-        .env_remove("CONFAB_CONFIG")
-        .env("RUST_LOG", "confab=info")
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .spawn()
-        .expect("the confab binary starts");
-    Instance {
-        url: format!("http://127.0.0.1:{port}"),
-        proc: Proc(child),
-    }
-}
-
-fn spawn_nginx(dir: &Path, port: u16, instances: &[Instance]) -> Proc {
+fn spawn_nginx(dir: &Path, port: u16, instances: &[Running]) -> Proc {
     for temp in ["body", "proxy", "fastcgi", "uwsgi", "scgi"] {
         std::fs::create_dir_all(dir.join("tmp").join(temp)).unwrap();
     }
     let d = dir.display();
     let servers: String = instances
         .iter()
-        .map(|i| format!("server {};\n", i.url.trim_start_matches("http://")))
+        .map(|i| format!("server {};\n", i.base.trim_start_matches("http://")))
         .collect();
     let conf = format!(
         // One process, so that killing it on drop leaves no worker behind.
@@ -340,18 +297,11 @@ http {{
 
 /// Polls `url` until it answers `status`, failing after `limit`.
 pub async fn until_status(client: &reqwest::Client, url: &str, status: u16, limit: Duration) {
-    let start = Instant::now();
-    loop {
-        let got = match client.get(url).send().await {
-            Ok(r) => r.status().as_u16(),
-            Err(_) => 0,
-        };
-        if got == status {
-            return;
-        }
-        assert!(start.elapsed() < limit, "{url} answers {got}, not {status}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    until(limit, &format!("{url} to answer {status}"), || async {
+        let got = client.get(url).send().await.map(|r| r.status().as_u16());
+        got.is_ok_and(|got| got == status)
+    })
+    .await;
 }
 
 /// The value of one series (`name` or `name{label="value"}`) in Prometheus text.

@@ -58,7 +58,7 @@ async fn concurrent_posts_through_every_instance_reach_every_event_stream_in_one
     for p in 0..12 {
         let cluster = cluster.clone();
         posters.push(tokio::spawn(async move {
-            let base = cluster.instances[p % 3].url.clone();
+            let base = cluster.instances[p % 3].base.clone();
             let mut ids = Vec::new();
             for n in 0..5 {
                 let r = cluster
@@ -163,7 +163,7 @@ async fn an_instance_whose_notification_connection_is_cut_serves_nothing_stale_a
         assert_eq!(cluster.thread(0, "demo", page).await.total, n - 1);
         let during = cluster
             .post(
-                &cluster.instances[1].url,
+                &cluster.instances[1].base,
                 "demo",
                 page,
                 &format!("During the cut {n}"),

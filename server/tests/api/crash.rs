@@ -6,8 +6,6 @@
 
 use std::{
     collections::HashMap,
-    io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
     sync::{
         atomic::{AtomicBool, Ordering},
         Arc,
@@ -15,6 +13,7 @@ use std::{
     time::Duration,
 };
 
+use confab_testkit::{Confab, Running};
 use rand::Rng;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -26,59 +25,12 @@ const ROUNDS: usize = 20;
 const POSTERS: usize = 32;
 const PAGES: usize = 8;
 
-/// Kills the server when dropped, pass or fail.
-pub struct Server {
-    pub child: Child,
-    pub base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts the binary on port 0 and reads the address it logs.
-pub fn start(config: &std::path::Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_confab"))
-        .arg("serve")
-        .env("CONFAB_CONFIG", config)
-        .env("RUST_LOG", "confab=info,tower_http=warn")
-        .env("NO_COLOR", "1")
-        .env_remove("CONFAB_DATABASE_URL")
-        .env_remove("CONFAB_LISTEN")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    // The log may go to either stream. Each is drained to the end, so the
-    // server never blocks on a full pipe.
-    let out: Box<dyn std::io::Read + Send> = Box::new(child.stdout.take().unwrap());
-    let err: Box<dyn std::io::Read + Send> = Box::new(child.stderr.take().unwrap());
-    for stream in [out, err] {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                if line.contains("serving") {
-                    let _ = tx.send(line);
-                }
-            }
-        });
-    }
-    let line = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the server starts");
-    let at = line.find("127.0.0.1:").expect("an address in the log");
-    let addr: String = line[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
-        .collect();
-    Server {
-        child,
-        base: format!("http://{addr}"),
-    }
+/// Starts the binary with this configuration; it answers `/healthz`.
+pub async fn start(config: &std::path::Path) -> Running {
+    Confab::new(env!("CARGO_BIN_EXE_confab"))
+        .config(config)
+        .start()
+        .await
 }
 
 /// The first 16 hex digits of SHA-256: the checksum a body ends with.
@@ -110,7 +62,7 @@ fn intact(text: &str) -> bool {
 
 /// One round: posters post until the kill, which comes after `load`.
 /// Returns the acknowledged comments: id to (body, status).
-async fn round(server: &mut Server, r: usize, load: Duration) -> HashMap<i64, (String, u16)> {
+async fn round(server: &mut Running, r: usize, load: Duration) -> HashMap<i64, (String, u16)> {
     let alive = Arc::new(AtomicBool::new(true));
     let mut tasks = Vec::new();
     for p in 0..POSTERS {
@@ -277,7 +229,7 @@ origins = ["{ORIGIN}"]
     let mut acked: HashMap<i64, (String, u16)> = HashMap::new();
     let started = std::time::Instant::now();
     for r in 0..ROUNDS {
-        let mut server = start(&config);
+        let mut server = start(&config).await;
         let load = Duration::from_millis(rand::thread_rng().gen_range(300..800));
         acked.extend(round(&mut server, r, load).await);
     }
@@ -286,7 +238,7 @@ origins = ["{ORIGIN}"]
         "only {} posts were acknowledged",
         acked.len()
     );
-    let server = start(&config);
+    let server = start(&config).await;
     let rows = stored(&db.url).await;
     for (id, (text, status)) in &acked {
         let (source, html, state) = rows
@@ -312,9 +264,13 @@ origins = ["{ORIGIN}"]
     let approved = rows.values().filter(|(_, _, s)| s == "approved").count();
     assert_eq!(seen, approved, "readers see every published comment");
     println!(
-        "{backend:?}: {ROUNDS} SIGKILL rounds in {:.1} s, {} acknowledged comments present and intact, \
+        "{backend:?}: {ROUNDS} SIGKILL rounds in {:.1} s, \
+         {} acknowledged comments present and intact, \
          {} stored ({} posted but cut off before the answer), integrity ok",
-        started.elapsed().as_secs_f64(), acked.len(), rows.len(), rows.len() - acked.len()
+        started.elapsed().as_secs_f64(),
+        acked.len(),
+        rows.len(),
+        rows.len() - acked.len()
     );
 }
 

@@ -4,52 +4,71 @@
 use confab_api::ErrorCode;
 
 use crate::helpers::*;
-use crate::on_both_backends;
+use confab_testkit::on_both_backends;
 
-on_both_backends! {
-    async fn malformed_json_is_400_invalid_json(backend) {
-        let app = spawn_app(backend).await;
-        let r = app
-            .client
-            .post(app.url("/api/v1/sites/demo/comments"))
-            .header("content-type", "application/json")
-            .body("{\"page\": \"/p\",")
-            .send()
-            .await
-            .unwrap();
-        assert_error(r, 400, ErrorCode::InvalidJson).await;
-        let r = app.post_comment_raw(&serde_json::json!({"page": "/p"})).await;
-        assert_error(r, 400, ErrorCode::InvalidJson).await;
-    }
+on_both_backends!(
+    malformed_json_is_400_invalid_json,
+    a_body_that_is_not_json_is_415,
+    a_body_over_the_limit_is_413_and_stores_nothing,
+    unknown_routes_and_methods_answer_in_our_shape
+);
 
-    async fn a_body_that_is_not_json_is_415(backend) {
-        let app = spawn_app(backend).await;
-        let r = app
-            .client
-            .post(app.url("/api/v1/sites/demo/comments"))
-            .header("content-type", "text/plain")
-            .body("page=/p&body=hi")
-            .send()
-            .await
-            .unwrap();
-        assert_error(r, 415, ErrorCode::UnsupportedMediaType).await;
-    }
+async fn malformed_json_is_400_invalid_json(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/sites/demo/comments"))
+        .header("content-type", "application/json")
+        .body("{\"page\": \"/p\",")
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, 400, ErrorCode::InvalidJson).await;
+    let r = app
+        .post_comment_raw(&serde_json::json!({"page": "/p"}))
+        .await;
+    assert_error(r, 400, ErrorCode::InvalidJson).await;
+}
 
-    async fn a_body_over_the_limit_is_413_and_stores_nothing(backend) {
-        let app = spawn_app(backend).await;
-        let huge = "x".repeat(70 * 1024);
-        let r = app.post_comment_raw(&serde_json::json!({"page": "/p", "body": huge})).await;
-        assert_error(r, 413, ErrorCode::PayloadTooLarge).await;
-        assert_eq!(app.thread("/p").await.total, 0);
-    }
+async fn a_body_that_is_not_json_is_415(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = app
+        .client
+        .post(app.url("/api/v1/sites/demo/comments"))
+        .header("content-type", "text/plain")
+        .body("page=/p&body=hi")
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, 415, ErrorCode::UnsupportedMediaType).await;
+}
 
-    async fn unknown_routes_and_methods_answer_in_our_shape(backend) {
-        let app = spawn_app(backend).await;
-        let r = app.client.get(app.url("/api/v1/nothing/here")).send().await.unwrap();
-        assert_error(r, 404, ErrorCode::NotFound).await;
-        let r = app.client.put(app.url("/api/v1/preview")).send().await.unwrap();
-        assert_error(r, 405, ErrorCode::BadRequest).await;
-    }
+async fn a_body_over_the_limit_is_413_and_stores_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let huge = "x".repeat(70 * 1024);
+    let r = app
+        .post_comment_raw(&serde_json::json!({"page": "/p", "body": huge}))
+        .await;
+    assert_error(r, 413, ErrorCode::PayloadTooLarge).await;
+    assert_eq!(app.thread("/p").await.total, 0);
+}
+
+async fn unknown_routes_and_methods_answer_in_our_shape(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = app
+        .client
+        .get(app.url("/api/v1/nothing/here"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, 404, ErrorCode::NotFound).await;
+    let r = app
+        .client
+        .put(app.url("/api/v1/preview"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, 405, ErrorCode::BadRequest).await;
 }
 
 #[tokio::test]

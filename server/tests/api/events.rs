@@ -4,7 +4,7 @@ use confab_api::{ErrorCode, Event};
 use futures::StreamExt;
 
 use crate::helpers::*;
-use crate::on_both_backends;
+use confab_testkit::on_both_backends;
 
 /// An open event stream on one page.
 pub struct Events {
@@ -61,35 +61,52 @@ impl Events {
     }
 }
 
-on_both_backends! {
-    async fn a_page_stream_sees_comments_created_edited_and_deleted(backend) {
-        let app = spawn_app(backend).await;
-        let mut events = Events::open(&app, "/p").await;
-        app.comment("/elsewhere", "not for this stream").await;
-        let c = app.comment("/p", "hello").await;
-        let (name, event) = events.next().await;
-        assert_eq!(name, "created");
-        assert!(matches!(event, Event::Created { comment } if comment.id == c.comment.id));
-        app.edit(c.comment.id, &c.edit_token, "hello again").await;
-        let (name, _) = events.next().await;
-        assert_eq!(name, "edited");
-        app.delete(c.comment.id, &c.edit_token).await;
-        assert_eq!(events.next().await, ("deleted".to_owned(), Event::Deleted { id: c.comment.id }));
-    }
+on_both_backends!(
+    a_page_stream_sees_comments_created_edited_and_deleted,
+    shutting_down_ends_open_streams,
+    a_stream_needs_a_known_site_and_a_valid_page
+);
 
-    async fn shutting_down_ends_open_streams(backend) {
-        let app = spawn_app(backend).await;
-        let _events = Events::open(&app, "/p").await;
-        tokio::time::timeout(Duration::from_secs(5), app.shut_down())
-            .await
-            .expect("graceful shutdown does not wait for event streams");
-    }
+async fn a_page_stream_sees_comments_created_edited_and_deleted(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut events = Events::open(&app, "/p").await;
+    app.comment("/elsewhere", "not for this stream").await;
+    let c = app.comment("/p", "hello").await;
+    let (name, event) = events.next().await;
+    assert_eq!(name, "created");
+    assert!(matches!(event, Event::Created { comment } if comment.id == c.comment.id));
+    app.edit(c.comment.id, &c.edit_token, "hello again").await;
+    let (name, _) = events.next().await;
+    assert_eq!(name, "edited");
+    app.delete(c.comment.id, &c.edit_token).await;
+    assert_eq!(
+        events.next().await,
+        ("deleted".to_owned(), Event::Deleted { id: c.comment.id })
+    );
+}
 
-    async fn a_stream_needs_a_known_site_and_a_valid_page(backend) {
-        let app = spawn_app(backend).await;
-        let r = app.client.get(app.url("/api/v1/sites/nope/events?page=/p")).send().await.unwrap();
-        assert_error(r, 404, ErrorCode::SiteNotFound).await;
-        let r = app.client.get(app.url("/api/v1/sites/demo/events?page=a%20b")).send().await.unwrap();
-        assert_error(r, 422, ErrorCode::Validation).await;
-    }
+async fn shutting_down_ends_open_streams(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let _events = Events::open(&app, "/p").await;
+    tokio::time::timeout(Duration::from_secs(5), app.shut_down())
+        .await
+        .expect("graceful shutdown does not wait for event streams");
+}
+
+async fn a_stream_needs_a_known_site_and_a_valid_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let r = app
+        .client
+        .get(app.url("/api/v1/sites/nope/events?page=/p"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, 404, ErrorCode::SiteNotFound).await;
+    let r = app
+        .client
+        .get(app.url("/api/v1/sites/demo/events?page=a%20b"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, 422, ErrorCode::Validation).await;
 }

@@ -11,11 +11,9 @@ use std::{
 
 use rand::{distributions::Alphanumeric, Rng};
 
-use crate::{
-    crash::{start, Server},
-    helpers::*,
-    on_both_backends,
-};
+use confab_testkit::{on_both_backends, Running};
+
+use crate::{crash::start, helpers::*};
 
 /// `VmRSS` of a process, in bytes.
 fn rss(pid: u32) -> u64 {
@@ -31,7 +29,7 @@ fn rss(pid: u32) -> u64 {
 
 /// The `confab` binary on a fresh SQLite file, its own process, so that its
 /// memory is measured alone.
-async fn binary(db: &TestDb, dir: &std::path::Path, limits: &str) -> Server {
+async fn binary(db: &TestDb, dir: &std::path::Path, limits: &str) -> Running {
     let config = dir.join("confab.toml");
     let toml = format!(
         "listen = \"127.0.0.1:0\"\ndatabase_url = \"{}\"\n[limits]\n{limits}\n\
@@ -39,20 +37,20 @@ async fn binary(db: &TestDb, dir: &std::path::Path, limits: &str) -> Server {
         db.url
     );
     std::fs::write(&config, toml).unwrap();
-    let server = start(&config);
-    // The address is logged once bound, before the sites are stored: the
-    // first answer says the server is ready.
-    let r = reqwest::get(format!("{}/healthz", server.base))
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    server
+    // Ready once `/healthz` answers: the address is logged before the
+    // sites are stored.
+    start(&config).await
 }
 
 /// Runs `clients` tasks that each POST `/admin/setup` `each` times with
 /// `token`, sampling the server's RSS meanwhile. Returns the peak RSS and
 /// the statuses seen.
-async fn setup_flood(server: &Server, token: &str, clients: usize, each: usize) -> (u64, Vec<u16>) {
+async fn setup_flood(
+    server: &Running,
+    token: &str,
+    clients: usize,
+    each: usize,
+) -> (u64, Vec<u16>) {
     let pid = server.child.id();
     let done = Arc::new(AtomicBool::new(false));
     let peak = Arc::new(AtomicU64::new(rss(pid)));
@@ -145,33 +143,58 @@ fn odd_method(len: usize) -> reqwest::Method {
     reqwest::Method::from_bytes(name.as_bytes()).unwrap()
 }
 
-on_both_backends! {
-    async fn setup_attempts_from_one_address_are_limited_with_retry_after(backend) {
-        let app = spawn_app_with(backend, |c| c.limits.login_failures_per_ip = 5).await;
-        let attempt = || {
-            app.client.post(app.url("/admin/setup")).header("origin", &app.address)
-                .form(&[("token", "guessed-token"), ("password", "a long enough password")])
-        };
-        for i in 0..5 {
-            assert_eq!(attempt().send().await.unwrap().status(), 404, "attempt {i}");
-        }
-        let r = attempt().send().await.unwrap();
-        assert_eq!(r.status(), 429);
-        assert!(r.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() > 0);
-        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
-    }
+on_both_backends!(
+    setup_attempts_from_one_address_are_limited_with_retry_after,
+    made_up_method_names_share_one_metrics_label_and_keep_metrics_small
+);
 
-    async fn made_up_method_names_share_one_metrics_label_and_keep_metrics_small(backend) {
-        let app = spawn_app(backend).await;
-        for _ in 0..300 {
-            let r = app.client.request(odd_method(4096), app.url("/api/v1/sites/demo/thread?page=/a"))
-                .send().await.unwrap();
-            assert!(r.status().is_client_error(), "{}", r.status());
-        }
-        let r = app.get_raw("/metrics").await;
-        assert_eq!(r.status(), 200);
-        let text = r.text().await.unwrap();
-        assert!(text.len() < 100 * 1024, "/metrics is {} bytes", text.len());
-        assert!(text.contains("method=\"other\""), "{text}");
+async fn setup_attempts_from_one_address_are_limited_with_retry_after(backend: Backend) {
+    let app = spawn_app_with(backend, |c| c.limits.login_failures_per_ip = 5).await;
+    let attempt = || {
+        app.client
+            .post(app.url("/admin/setup"))
+            .header("origin", &app.address)
+            .form(&[
+                ("token", "guessed-token"),
+                ("password", "a long enough password"),
+            ])
+    };
+    for i in 0..5 {
+        assert_eq!(attempt().send().await.unwrap().status(), 404, "attempt {i}");
     }
+    let r = attempt().send().await.unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(
+        r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            > 0
+    );
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+}
+
+async fn made_up_method_names_share_one_metrics_label_and_keep_metrics_small(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for _ in 0..300 {
+        let r = app
+            .client
+            .request(
+                odd_method(4096),
+                app.url("/api/v1/sites/demo/thread?page=/a"),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_client_error(), "{}", r.status());
+    }
+    let r = app.get_raw("/metrics").await;
+    assert_eq!(r.status(), 200);
+    let text = r.text().await.unwrap();
+    assert!(text.len() < 100 * 1024, "/metrics is {} bytes", text.len());
+    assert!(text.contains("method=\"other\""), "{text}");
 }

@@ -4,6 +4,8 @@ use std::sync::{Arc, LazyLock};
 
 use confab::{AppState, Config, Store};
 use confab_api::{ApiError, CreatedComment, ErrorBody, ErrorCode, NewComment, Thread};
+use confab_testkit::Served;
+pub use confab_testkit::{Backend, TestDb};
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 
@@ -11,42 +13,6 @@ use serde_json::{json, Value};
 pub const ORIGIN: &str = "http://localhost:8080";
 /// A valid `X-Confab-Author` token: "someone else" for votes.
 pub const READER: &str = "reader-token-0123456789";
-
-#[derive(Debug, Clone, Copy)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// Runs each listed test once per backend, as `sqlite::name` and
-/// `postgres::name`. The body sees the backend as the named variable.
-#[macro_export]
-macro_rules! on_both_backends {
-    ($(async fn $name:ident($backend:ident) $body:block)*) => {
-        mod sqlite {
-            #[allow(unused_imports)]
-            use super::*;
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let $backend = $crate::helpers::Backend::Sqlite;
-                    $body
-                }
-            )*
-        }
-        mod postgres {
-            #[allow(unused_imports)]
-            use super::*;
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let $backend = $crate::helpers::Backend::Postgres;
-                    $body
-                }
-            )*
-        }
-    };
-}
 
 static TRACING: LazyLock<()> = LazyLock::new(|| {
     // Silent unless asked: `TEST_LOG=1 cargo test` shows the server's logs.
@@ -58,98 +24,13 @@ static TRACING: LazyLock<()> = LazyLock::new(|| {
     }
 });
 
-/// A database that exists for one test only.
-pub struct TestDb {
-    pub url: String,
-    _dir: Option<tempfile::TempDir>,
-    pg_name: Option<String>,
-}
-
-impl TestDb {
-    pub async fn new(backend: Backend) -> Self {
-        match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("a temporary directory");
-                let url = format!(
-                    "sqlite://{}?mode=rwc",
-                    dir.path().join("confab.db").display()
-                );
-                Self {
-                    url,
-                    _dir: Some(dir),
-                    pg_name: None,
-                }
-            }
-            Backend::Postgres => {
-                let name = format!("confab_test_{}", random_suffix());
-                let admin = admin_url();
-                let mut conn = connect_admin(&admin).await;
-                sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
-                    .await
-                    .expect("creating the test database");
-                Self {
-                    url: with_database(&admin, &name),
-                    _dir: None,
-                    pg_name: Some(name),
-                }
-            }
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let Some(name) = self.pg_name.take() else {
-            return;
-        };
-        // Drop cannot await: a short-lived runtime on its own thread does it.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime");
-            rt.block_on(async {
-                let mut conn = connect_admin(&admin_url()).await;
-                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                let _ = sqlx::Executor::execute(&mut conn, sql.as_str()).await;
-            });
-        })
-        .join();
-    }
-}
-
-fn admin_url() -> String {
-    std::env::var("CONFAB_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-async fn connect_admin(url: &str) -> sqlx::PgConnection {
-    use sqlx::Connection;
-    // Never skip: a missing PostgreSQL must fail the suite, loudly.
-    sqlx::PgConnection::connect(url)
-        .await
-        .unwrap_or_else(|e| panic!("PostgreSQL is unreachable at {url}: {e}"))
-}
-
-fn with_database(url: &str, name: &str) -> String {
-    let mut parsed = url::Url::parse(url).expect("CONFAB_TEST_POSTGRES_URL is a URL");
-    parsed.set_path(name);
-    parsed.to_string()
-}
-
-fn random_suffix() -> String {
-    use rand::Rng;
-    let n: u64 = rand::thread_rng().gen();
-    format!("{n:016x}")
-}
-
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub state: AppState,
+    served: Served,
+    // After the server, which holds connections to it.
     _db: TestDb,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
@@ -160,26 +41,20 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
     LazyLock::force(&TRACING);
     let db = TestDb::new(backend).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free port");
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    let mut config = Config::for_tests(&db.url, &[ORIGIN]);
-    // E-mailed links and the moderators' same-origin checks use this.
-    config.public_url = Some(address.clone());
-    tweak(&mut config);
-    let state = AppState::new(config).await.expect("the app starts");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(confab::serve(listener, state.clone(), async {
-        let _ = stopped.await;
-    }));
+    let served = confab_testkit::spawn_app(|address| {
+        let mut config = Config::for_tests(&db.url, &[ORIGIN]);
+        // E-mailed links and the moderators' same-origin checks use this.
+        config.public_url = Some(address.to_owned());
+        tweak(&mut config);
+        config
+    })
+    .await;
     TestApp {
-        address,
+        address: served.address.clone(),
         client: reqwest::Client::new(),
-        state,
+        state: served.state.clone(),
+        served,
         _db: db,
-        stop: Some(stop),
-        server: Some(server),
     }
 }
 
@@ -202,13 +77,8 @@ impl TestApp {
     }
 
     /// Stops the server and waits for in-flight requests to finish.
-    pub async fn shut_down(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(server) = self.server.take() {
-            server.await.expect("server task").expect("server ran");
-        }
+    pub async fn shut_down(self) {
+        self.served.shut_down().await;
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {

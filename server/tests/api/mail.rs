@@ -7,8 +7,8 @@ use serde_json::json;
 
 use crate::events::Events;
 use crate::helpers::*;
-use crate::on_both_backends;
-use crate::smtp::{decode_qp, SmtpSink};
+use confab_testkit::on_both_backends;
+use confab_testkit::{decode_qp, SmtpSink};
 
 async fn app_with_mail(backend: Backend, sink: &SmtpSink) -> TestApp {
     let port = sink.port;
@@ -48,87 +48,104 @@ async fn post_form(app: &TestApp, path: &str, token: &str, origin: &str) -> reqw
         .unwrap()
 }
 
-on_both_backends! {
-    async fn a_held_comment_e_mails_its_moderators_with_escaped_fields_and_links(backend) {
-        let mut sink = SmtpSink::start().await;
-        let app = app_with_mail(backend, &sink).await;
-        app.add_moderator("mod@example.org", &["demo"]).await;
-        let r = app
-            .post_comment_raw(&json!({
-                "page": "/p", "author": "<script>alert(1)</script>",
-                "body": "I <b>think</b> & so on"
-            }))
-            .await;
-        assert_eq!(r.status(), 202);
-        let mail = sink.next().await;
-        assert_eq!(mail.recipients, ["mod@example.org"]);
-        let data = decode_qp(&mail.data);
-        assert!(data.contains("multipart/alternative"));
-        assert!(data.contains("text/plain"));
-        assert!(data.contains("text/html"));
-        assert!(data.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-        assert!(data.contains("I &lt;b&gt;think&lt;/b&gt; &amp; so on"));
-        let html_part = &data[data.find("text/html").unwrap()..];
-        assert!(!html_part.contains("<script>"), "no raw author name in the HTML part");
-        let approve = link_after(&data, "Approve: ");
-        assert!(approve.starts_with(&format!("{}/admin/mail?token=", app.address)));
-        assert!(link_after(&data, "Delete: ").contains("/admin/mail?token="));
-    }
+on_both_backends!(
+    a_held_comment_e_mails_its_moderators_with_escaped_fields_and_links,
+    an_approve_link_asks_first_and_only_its_post_publishes_live,
+    a_delete_link_deletes_and_a_link_for_a_removed_moderator_does_nothing
+);
 
-    async fn an_approve_link_asks_first_and_only_its_post_publishes_live(backend) {
-        let mut sink = SmtpSink::start().await;
-        let app = app_with_mail(backend, &sink).await;
-        app.add_moderator("mod@example.org", &["demo"]).await;
-        let held = app.comment("/p", "please approve me").await.comment;
-        let approve = link_after(&decode_qp(&sink.next().await.data), "Approve: ");
-        let mut events = Events::open(&app, "/p").await;
+async fn a_held_comment_e_mails_its_moderators_with_escaped_fields_and_links(backend: Backend) {
+    let mut sink = SmtpSink::start().await;
+    let app = app_with_mail(backend, &sink).await;
+    app.add_moderator("mod@example.org", &["demo"]).await;
+    let r = app
+        .post_comment_raw(&json!({
+            "page": "/p", "author": "<script>alert(1)</script>",
+            "body": "I <b>think</b> & so on"
+        }))
+        .await;
+    assert_eq!(r.status(), 202);
+    let mail = sink.next().await;
+    assert_eq!(mail.recipients, ["mod@example.org"]);
+    let data = decode_qp(&mail.data);
+    assert!(data.contains("multipart/alternative"));
+    assert!(data.contains("text/plain"));
+    assert!(data.contains("text/html"));
+    assert!(data.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(data.contains("I &lt;b&gt;think&lt;/b&gt; &amp; so on"));
+    let html_part = &data[data.find("text/html").unwrap()..];
+    assert!(
+        !html_part.contains("<script>"),
+        "no raw author name in the HTML part"
+    );
+    let approve = link_after(&data, "Approve: ");
+    assert!(approve.starts_with(&format!("{}/admin/mail?token=", app.address)));
+    assert!(link_after(&data, "Delete: ").contains("/admin/mail?token="));
+}
 
-        let page = app.client.get(&approve).send().await.unwrap();
-        assert_eq!(page.status(), 200);
-        assert_eq!(page.headers()["referrer-policy"], "same-origin");
-        let html = page.text().await.unwrap();
-        assert!(html.contains("<form method=\"post\" action=\"/admin/mail\">"));
-        assert!(html.contains("please approve me"));
-        assert_eq!(app.status_of(held.id).await, CommentStatus::Pending, "a GET changes nothing");
-        assert_eq!(app.thread("/p").await.total, 0);
+async fn an_approve_link_asks_first_and_only_its_post_publishes_live(backend: Backend) {
+    let mut sink = SmtpSink::start().await;
+    let app = app_with_mail(backend, &sink).await;
+    app.add_moderator("mod@example.org", &["demo"]).await;
+    let held = app.comment("/p", "please approve me").await.comment;
+    let approve = link_after(&decode_qp(&sink.next().await.data), "Approve: ");
+    let mut events = Events::open(&app, "/p").await;
 
-        let token = token_of(&approve);
-        let r = post_form(&app, "/admin/mail", &token, "https://evil.example").await;
-        assert_eq!(r.status(), 403);
-        let r = post_form(&app, "/admin/mail", &format!("{token}x"), &app.address).await;
-        assert_eq!(r.status(), 404, "a tampered token");
-        assert_eq!(app.status_of(held.id).await, CommentStatus::Pending);
+    let page = app.client.get(&approve).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["referrer-policy"], "same-origin");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<form method=\"post\" action=\"/admin/mail\">"));
+    assert!(html.contains("please approve me"));
+    assert_eq!(
+        app.status_of(held.id).await,
+        CommentStatus::Pending,
+        "a GET changes nothing"
+    );
+    assert_eq!(app.thread("/p").await.total, 0);
 
-        let r = post_form(&app, "/admin/mail", &token, &app.address).await;
-        assert_eq!(r.status(), 200);
-        assert_eq!(app.status_of(held.id).await, CommentStatus::Approved);
-        assert_eq!(app.thread("/p").await.total, 1);
-        let (name, event) = events.next().await;
-        assert_eq!(name, "created");
-        assert!(matches!(event, Event::Created { comment } if comment.id == held.id));
-    }
+    let token = token_of(&approve);
+    let r = post_form(&app, "/admin/mail", &token, "https://evil.example").await;
+    assert_eq!(r.status(), 403);
+    let r = post_form(&app, "/admin/mail", &format!("{token}x"), &app.address).await;
+    assert_eq!(r.status(), 404, "a tampered token");
+    assert_eq!(app.status_of(held.id).await, CommentStatus::Pending);
 
-    async fn a_delete_link_deletes_and_a_link_for_a_removed_moderator_does_nothing(backend) {
-        let mut sink = SmtpSink::start().await;
-        let app = app_with_mail(backend, &sink).await;
-        app.add_moderator("mod@example.org", &["demo"]).await;
-        let doomed = app.comment("/p", "delete me").await.comment;
-        let delete = token_of(&link_after(&decode_qp(&sink.next().await.data), "Delete: "));
-        let r = post_form(&app, "/admin/mail", &delete, &app.address).await;
-        assert_eq!(r.status(), 200);
-        assert_eq!(app.status_of(doomed.id).await, CommentStatus::Deleted);
+    let r = post_form(&app, "/admin/mail", &token, &app.address).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(app.status_of(held.id).await, CommentStatus::Approved);
+    assert_eq!(app.thread("/p").await.total, 1);
+    let (name, event) = events.next().await;
+    assert_eq!(name, "created");
+    assert!(matches!(event, Event::Created { comment } if comment.id == held.id));
+}
 
-        let held = app.comment("/p", "approve me later").await.comment;
-        let approve = token_of(&link_after(&decode_qp(&sink.next().await.data), "Approve: "));
-        app.store().remove_moderator("mod@example.org").await.unwrap();
-        let r = post_form(&app, "/admin/mail", &approve, &app.address).await;
-        assert_eq!(r.status(), 403);
-        // Added again, they are a new moderator: old links stay dead.
-        app.add_moderator("mod@example.org", &["demo"]).await;
-        let r = post_form(&app, "/admin/mail", &approve, &app.address).await;
-        assert_eq!(r.status(), 403);
-        assert_eq!(app.status_of(held.id).await, CommentStatus::Pending);
-    }
+async fn a_delete_link_deletes_and_a_link_for_a_removed_moderator_does_nothing(backend: Backend) {
+    let mut sink = SmtpSink::start().await;
+    let app = app_with_mail(backend, &sink).await;
+    app.add_moderator("mod@example.org", &["demo"]).await;
+    let doomed = app.comment("/p", "delete me").await.comment;
+    let delete = token_of(&link_after(&decode_qp(&sink.next().await.data), "Delete: "));
+    let r = post_form(&app, "/admin/mail", &delete, &app.address).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(app.status_of(doomed.id).await, CommentStatus::Deleted);
+
+    let held = app.comment("/p", "approve me later").await.comment;
+    let approve = token_of(&link_after(
+        &decode_qp(&sink.next().await.data),
+        "Approve: ",
+    ));
+    app.store()
+        .remove_moderator("mod@example.org")
+        .await
+        .unwrap();
+    let r = post_form(&app, "/admin/mail", &approve, &app.address).await;
+    assert_eq!(r.status(), 403);
+    // Added again, they are a new moderator: old links stay dead.
+    app.add_moderator("mod@example.org", &["demo"]).await;
+    let r = post_form(&app, "/admin/mail", &approve, &app.address).await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(app.status_of(held.id).await, CommentStatus::Pending);
 }
 
 #[tokio::test]

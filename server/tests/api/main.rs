@@ -8,7 +8,6 @@ mod admin_helpers;
 mod cluster_helpers;
 mod dump;
 mod helpers;
-mod smtp;
 
 mod admin_auth;
 mod admin_headers;

@@ -8,7 +8,7 @@ use confab::cli::{self, Cli};
 use crate::cluster_helpers::metric;
 use crate::events::Events;
 use crate::helpers::*;
-use crate::on_both_backends;
+use confab_testkit::{on_both_backends, until};
 
 async fn scrape(app: &TestApp) -> String {
     let r = app.get_raw("/metrics").await;
@@ -20,61 +20,75 @@ async fn scrape(app: &TestApp) -> String {
     r.text().await.unwrap()
 }
 
-on_both_backends! {
-    async fn readyz_answers_once_the_database_and_the_notifications_are_up(backend) {
-        let app = spawn_app(backend).await;
-        let start = Instant::now();
-        loop {
-            let r = app.get_raw("/readyz").await;
-            if r.status() == 200 {
-                assert_eq!(r.text().await.unwrap(), "ready");
-                break;
-            }
-            assert_eq!(r.status(), 503);
-            assert!(start.elapsed() < Duration::from_secs(5), "never ready");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
+on_both_backends!(
+    readyz_answers_once_the_database_and_the_notifications_are_up,
+    metrics_count_requests_by_route_cache_hits_comments_streams_and_connections
+);
 
-    async fn metrics_count_requests_by_route_cache_hits_comments_streams_and_connections(backend) {
-        let app = spawn_app(backend).await;
-        let page = "/metrics/page";
-        let start = Instant::now();
-        while !app.state.bus.is_live() {
-            assert!(start.elapsed() < Duration::from_secs(5));
-            tokio::time::sleep(Duration::from_millis(20)).await;
+async fn readyz_answers_once_the_database_and_the_notifications_are_up(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let start = Instant::now();
+    loop {
+        let r = app.get_raw("/readyz").await;
+        if r.status() == 200 {
+            assert_eq!(r.text().await.unwrap(), "ready");
+            break;
         }
-        let c = app.comment(page, "Counted").await;
-        app.thread(page).await;
-        app.thread(page).await;
-        app.delete(c.comment.id, &c.edit_token).await;
-        app.comment(page, "Counted too").await;
-        let _stream = Events::open(&app, page).await;
-        app.get_raw("/no/such/route/42").await;
-
-        let text = scrape(&app).await;
-        let route = "/api/v1/sites/{site}/thread";
-        assert_eq!(
-            metric(&text, &format!("confab_http_requests_total{{method=\"GET\",route=\"{route}\",status=\"200\"}}")),
-            2.0
-        );
-        assert_eq!(
-            metric(&text, "confab_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}"),
-            1.0,
-            "unknown URLs share one series"
-        );
-        assert!(text.contains(&format!(
-            "confab_http_request_duration_seconds_count{{method=\"GET\",route=\"{route}\"}} 2"
-        )));
-        assert!(metric(&text, "confab_thread_cache_hits_total") >= 1.0);
-        assert!(metric(&text, "confab_thread_cache_misses_total") >= 1.0);
-        assert_eq!(metric(&text, "confab_comments{status=\"approved\"}"), 1.0);
-        assert_eq!(metric(&text, "confab_comments{status=\"deleted\"}"), 1.0);
-        assert_eq!(metric(&text, "confab_sse_clients"), 1.0);
-        assert_eq!(metric(&text, "confab_notifications_up"), 1.0);
-        assert!(text.contains("confab_db_connections{pool="));
-        assert!(text.trim_end().ends_with("# EOF"));
+        assert_eq!(r.status(), 503);
+        assert!(start.elapsed() < Duration::from_secs(5), "never ready");
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+async fn metrics_count_requests_by_route_cache_hits_comments_streams_and_connections(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let page = "/metrics/page";
+    until(
+        Duration::from_secs(5),
+        "the notifications to be up",
+        || async { app.state.bus.is_live() },
+    )
+    .await;
+    let c = app.comment(page, "Counted").await;
+    app.thread(page).await;
+    app.thread(page).await;
+    app.delete(c.comment.id, &c.edit_token).await;
+    app.comment(page, "Counted too").await;
+    let _stream = Events::open(&app, page).await;
+    app.get_raw("/no/such/route/42").await;
+
+    let text = scrape(&app).await;
+    let route = "/api/v1/sites/{site}/thread";
+    assert_eq!(
+        metric(
+            &text,
+            &format!(
+                "confab_http_requests_total{{method=\"GET\",route=\"{route}\",status=\"200\"}}"
+            )
+        ),
+        2.0
+    );
+    assert_eq!(
+        metric(
+            &text,
+            "confab_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}"
+        ),
+        1.0,
+        "unknown URLs share one series"
+    );
+    assert!(text.contains(&format!(
+        "confab_http_request_duration_seconds_count{{method=\"GET\",route=\"{route}\"}} 2"
+    )));
+    assert!(metric(&text, "confab_thread_cache_hits_total") >= 1.0);
+    assert!(metric(&text, "confab_thread_cache_misses_total") >= 1.0);
+    assert_eq!(metric(&text, "confab_comments{status=\"approved\"}"), 1.0);
+    assert_eq!(metric(&text, "confab_comments{status=\"deleted\"}"), 1.0);
+    assert_eq!(metric(&text, "confab_sse_clients"), 1.0);
+    assert_eq!(metric(&text, "confab_notifications_up"), 1.0);
+    assert!(text.contains("confab_db_connections{pool="));
+    assert!(text.trim_end().ends_with("# EOF"));
 }
 
 async fn backup(database_url: &str, file: &std::path::Path) -> anyhow::Result<()> {

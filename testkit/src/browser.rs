@@ -1,0 +1,78 @@
+//! Headless Chromium over WebDriver: one chromedriver, any number of
+//! sessions, each with an empty profile of its own.
+
+use std::{process::Stdio, time::Duration};
+
+use anyhow::{bail, Context};
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{json, Value};
+use tokio::process::Child;
+
+use crate::free_port;
+
+/// A chromedriver (`$CHROMEDRIVER`, or from PATH), killed when dropped.
+pub struct Chromedriver {
+    pub child: Child,
+    port: u16,
+}
+
+/// One browser: a WebDriver client and the profile it writes to, which is
+/// removed when dropped.
+pub struct Session {
+    pub client: Client,
+    pub profile: tempfile::TempDir,
+}
+
+impl Chromedriver {
+    pub fn start() -> anyhow::Result<Self> {
+        let port = free_port();
+        let child = tokio::process::Command::new(
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()),
+        )
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .context("starting chromedriver (scripts/test installs it: apt install chromium-driver)")?;
+        Ok(Self { child, port })
+    }
+
+    /// A new headless Chromium (`$CHROMIUM`, or /usr/bin/chromium) with an
+    /// empty profile, so nothing is cached.
+    pub async fn session(&self) -> anyhow::Result<Session> {
+        let profile = tempfile::tempdir()?;
+        let caps = json!({
+            "goog:chromeOptions": {
+                "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    "--window-size=1200,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }
+        });
+        let Value::Object(caps) = caps else {
+            unreachable!("json! of an object")
+        };
+        let url = format!("http://127.0.0.1:{}", self.port);
+        let mut last = None;
+        // chromedriver needs a moment after spawn: retry, up to 10 s, until
+        // it accepts the session.
+        for _ in 0..100 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => return Ok(Session { client, profile }),
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("chromedriver did not start: {last:?}")
+    }
+}
