@@ -1,6 +1,8 @@
 //! The release promise: the `confab` binary carries the widget inside
 //! itself, so copied alone into an empty folder it serves everything.
 
+use std::path::Path;
+
 use confab_testkit::Confab;
 
 #[tokio::test]
@@ -12,10 +14,17 @@ async fn the_binary_copied_alone_into_an_empty_folder_serves_the_article_the_loa
         built,
         "build the widget first (trunk build --release): this binary has no widget inside"
     );
+    serves_everything_alone(Path::new(env!("CARGO_BIN_EXE_confab"))).await;
+}
+
+/// Copies `source` alone into an empty folder, starts it there as
+/// `scripts/run` does (a plain SQLite URL, no `?mode=rwc`), and checks that
+/// it serves the demo article, `/embed.js` and every widget asset, and
+/// makes its SQLite file beside itself. The release test runs it too.
+pub async fn serves_everything_alone(source: &Path) {
     let dir = tempfile::tempdir().unwrap();
     let bin = dir.path().join("confab");
-    std::fs::copy(env!("CARGO_BIN_EXE_confab"), &bin).unwrap();
-    // As `scripts/run` starts it: a plain SQLite URL, no `?mode=rwc`.
+    std::fs::copy(source, &bin).unwrap();
     let server = Confab::new(&bin)
         .args(["--database-url", "sqlite://confab.db"])
         .current_dir(dir.path())

@@ -8,10 +8,8 @@
 //! inside the container is untested.
 
 use std::{
-    io::{BufRead, BufReader},
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
-    time::Duration,
+    process::Command,
 };
 
 use sha2::{Digest, Sha256};
@@ -23,48 +21,6 @@ fn release_bin() -> PathBuf {
         .expect("CONFAB_RELEASE_BIN: set it to the path scripts/release prints");
     assert!(bin.is_file(), "no release binary at {}", bin.display());
     bin
-}
-
-/// Kills the server when the test ends, pass or fail.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `bin serve` on port 0 in `dir` and reads the address it logs.
-fn serve(bin: &Path, dir: &Path) -> (Running, String) {
-    let mut child = Command::new(bin)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .current_dir(dir)
-        .env("RUST_LOG", "confab=info")
-        .env("NO_COLOR", "1")
-        .env_remove("CONFAB_DATABASE_URL")
-        .env_remove("CONFAB_CONFIG")
-        .env_remove("CONFAB_LISTEN")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let running = Running(child);
-    let (tx, rx) = std::sync::mpsc::channel();
-    // Drained to the end, so the server never blocks on a full pipe.
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some((_, rest)) = line.split_once("address=") {
-                let addr: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
-                let _ = tx.send(addr);
-            }
-        }
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the release binary logs `serving address=...` within 30 s");
-    (running, format!("http://{addr}/"))
 }
 
 /// What makes an ELF executable dynamic: a program interpreter (PT_INTERP)
@@ -106,47 +62,7 @@ async fn the_static_release_binary_copied_alone_into_an_empty_folder_serves_the_
     let dynamic = dynamic_parts(&std::fs::read(&release).unwrap());
     assert!(dynamic.is_empty(), "not static: {dynamic:?}");
 
-    let dir = tempfile::tempdir().unwrap();
-    let bin = dir.path().join("confab");
-    std::fs::copy(&release, &bin).unwrap();
-    let (_server, base) = serve(&bin, dir.path());
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
-    let mut up = false;
-    for _ in 0..100 {
-        if let Ok(resp) = http.get(format!("{base}healthz")).send().await {
-            up = resp.status().is_success();
-            if up {
-                break;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(up, "the release binary never answered /healthz");
-
-    let article = http.get(&base).send().await.unwrap();
-    assert_eq!(article.status(), 200);
-    assert!(article.text().await.unwrap().contains("data-confab"));
-
-    let embed = http.get(format!("{base}embed.js")).send().await.unwrap();
-    assert_eq!(embed.status(), 200);
-    let embed = embed.text().await.unwrap();
-    let assets: Vec<&str> = embed
-        .split('"')
-        .filter(|s| s.starts_with("assets/widget-"))
-        .collect();
-    assert_eq!(assets.len(), 3, "js, wasm and css in {embed}");
-    for asset in assets {
-        let resp = http.get(format!("{base}{asset}")).send().await.unwrap();
-        assert_eq!(resp.status(), 200, "{asset}");
-        assert!(!resp.bytes().await.unwrap().is_empty(), "{asset}");
-    }
-    assert!(
-        dir.path().join("confab.db").exists(),
-        "the default SQLite file is created beside it"
-    );
+    crate::binary::serves_everything_alone(&release).await;
 }
 
 /// Runs podman and returns its stdout; a failure fails the test.
