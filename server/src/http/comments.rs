@@ -127,7 +127,7 @@ pub async fn create(
     let event = visible.then(|| Event::Created {
         comment: comment.clone(),
     });
-    changed(&state, &site.slug, key.as_str(), event).await;
+    state.bus.changed(&site.slug, key.as_str(), event).await;
     if status == CommentStatus::Pending {
         if let Some(held) = state.store.admin_comment(comment.id).await? {
             mail::notify_held(&state, &site, held);
@@ -185,7 +185,7 @@ pub async fn edit(
     let event = visible.then(|| Event::Edited {
         comment: comment.clone(),
     });
-    changed(&state, &meta.site, &meta.page, event).await;
+    state.bus.changed(&meta.site, &meta.page, event).await;
     Ok(Json(comment))
 }
 
@@ -215,7 +215,7 @@ pub async fn delete(
     }
     let visible = meta.status() == CommentStatus::Approved;
     let event = visible.then_some(Event::Deleted { id });
-    changed(&state, &meta.site, &meta.page, event).await;
+    state.bus.changed(&meta.site, &meta.page, event).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -258,10 +258,4 @@ pub async fn comment_in_site(state: &AppState, id: i64, origin: &Origin) -> Resu
         .ok_or_else(|| Error::not_found("no such comment"))?;
     extract::site(state, &meta.site, origin).await?;
     Ok(meta)
-}
-
-/// After a write: drop the page's cached threads and, when readers could see
-/// the comment, tell the page's event streams, on every instance.
-pub(crate) async fn changed(state: &AppState, site: &str, page: &str, event: Option<Event>) {
-    state.bus.changed(site, page, event).await;
 }
