@@ -14,13 +14,14 @@ mod sql;
 mod sqlite;
 mod write_sql;
 
-use std::{fmt, str::FromStr, sync::Arc};
+use std::sync::Arc;
 
 use anyhow::bail;
 use async_trait::async_trait;
 use confab_api::CommentStatus;
 use serde::{Deserialize, Serialize};
 
+pub use crate::domain::verdict::Moderation;
 pub use admin::{
     Accounts, AdminCommentRow, AuditRow, BanRow, ModerationStore, Moderator, NewAudit, NewBan,
     ScreenQuery, Search, SessionRow,
@@ -43,48 +44,6 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
 
 pub fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres:") || url.starts_with("postgresql:")
-}
-
-/// Who may publish without a moderator looking first.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Moderation {
-    /// Everything is published at once.
-    #[default]
-    Open,
-    /// Everything waits for a moderator.
-    All,
-    /// Authors wait until one of their comments has been approved.
-    FirstTime,
-}
-
-impl Moderation {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::All => "all",
-            Self::FirstTime => "first-time",
-        }
-    }
-}
-
-impl FromStr for Moderation {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "open" => Ok(Self::Open),
-            "all" => Ok(Self::All),
-            "first-time" => Ok(Self::FirstTime),
-            other => Err(format!("unknown moderation mode {other:?}")),
-        }
-    }
-}
-
-impl fmt::Display for Moderation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A site that embeds Confab.
