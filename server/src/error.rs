@@ -251,6 +251,67 @@ mod tests {
     }
 
     #[test]
+    fn each_refusal_keeps_its_status_and_code() {
+        let cases = [
+            (
+                Refusal::BlockedWord("casino".into()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Validation,
+                Some("body"),
+            ),
+            (
+                Refusal::Banned,
+                StatusCode::FORBIDDEN,
+                ErrorCode::Forbidden,
+                None,
+            ),
+            (
+                Refusal::Duplicate,
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+                None,
+            ),
+            (
+                Refusal::PageLocked,
+                StatusCode::CONFLICT,
+                ErrorCode::PageLocked,
+                None,
+            ),
+            (
+                Refusal::ParentNotFound,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::ParentNotFound,
+                Some("parent"),
+            ),
+        ];
+        for (refusal, want_status, want_code, want_field) in cases {
+            match Error::from(refusal) {
+                Error::Client {
+                    status,
+                    code,
+                    field,
+                    ..
+                } => {
+                    assert_eq!(
+                        (status, code, field.as_deref()),
+                        (want_status, want_code, want_field)
+                    );
+                }
+                other => panic!("not a client error: {other:?}"),
+            }
+        }
+        let limited = Error::from(Refusal::RateLimited {
+            retry_after_secs: 3,
+        });
+        assert!(matches!(
+            limited,
+            Error::RateLimited {
+                retry_after_secs: 3
+            }
+        ));
+    }
+
+    #[test]
     fn rate_limits_say_when_to_retry() {
         let response = Error::RateLimited {
             retry_after_secs: 7,
