@@ -52,14 +52,15 @@ pub enum Posted {
 }
 
 /// The whole posting workflow, in order:
-/// 1. screen it ([`screen::screen`]: rate limit, refusals, spam, holds);
-/// 2. build the row ([`row`]: render the markdown, make the edit token and
+/// 1. count it against the rate limits ([`screen::rate_limit`]);
+/// 2. screen it ([`screen::screen`]: refusals, spam, holds);
+/// 3. build the row ([`row`]: render the markdown, make the edit token and
 ///    the avatar);
-/// 3. store it (refused when the page is locked or the parent is gone);
-/// 4. publish: drop the page's cached threads everywhere and, when readers
+/// 4. store it (refused when the page is locked or the parent is gone);
+/// 5. publish: drop the page's cached threads everywhere and, when readers
 ///    can see it, send the `created` event;
-/// 5. mail the site's moderators when it is held;
-/// 6. mask: a comment kept as spam is reported `pending`, like every held
+/// 6. mail the site's moderators when it is held;
+/// 7. mask: a comment kept as spam is reported `pending`, like every held
 ///    one, since telling a bot which check caught it would teach it.
 ///
 /// A refusal at any step stores nothing.
@@ -78,6 +79,9 @@ pub async fn post(
         voter: &poster.voter,
         signals: &post.signals,
     };
+    if let Err(refusal) = screen::rate_limit(state, &candidate) {
+        return Ok(Posted::Refused(refusal));
+    }
     let verdict = match screen::screen(state, &candidate).await? {
         Ok(verdict) => verdict,
         Err(refusal) => return Ok(Posted::Refused(refusal)),

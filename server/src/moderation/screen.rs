@@ -1,7 +1,7 @@
-//! What happens to a new comment before it is stored: the facts are
-//! gathered here (the rate limit, one query for bans and duplicates, the spam
-//! model, the author's history), then `domain::verdict` decides. Every check
-//! is local.
+//! What happens to a new comment before it is stored: the rate limit, then
+//! the facts gathered here (one query for bans and duplicates, the spam
+//! model, the author's history), on which `domain::verdict` decides. Every
+//! check is local.
 
 use std::time::Instant;
 
@@ -25,15 +25,13 @@ pub struct Candidate<'a> {
     pub signals: &'a ComposeSignals,
 }
 
-/// The verdict on `c`, or why it is refused. Counts against the rate limit
-/// first, refused or not.
+/// The verdict on `c`, or why it is refused. Counts nothing, so a changed
+/// text can be screened again as well as a new one; new comments count
+/// against [`rate_limit`] first.
 pub async fn screen(
     state: &AppState,
     c: &Candidate<'_>,
 ) -> anyhow::Result<Result<Verdict, Refusal>> {
-    if let Err(retry_after_secs) = rate_limit(state, c) {
-        return Ok(Err(Refusal::RateLimited { retry_after_secs }));
-    }
     let settings = super::settings(c.site);
     let rules = Rules {
         moderation: c.site.moderation,
@@ -91,10 +89,9 @@ async fn facts<'a>(state: &AppState, c: &Candidate<'a>) -> anyhow::Result<Facts<
     })
 }
 
-/// Per IP and per page, counted on every attempt (refused ones too), so a
-/// flood cannot probe the other checks for free. `Err` holds the seconds to
-/// wait.
-fn rate_limit(state: &AppState, c: &Candidate<'_>) -> Result<(), u64> {
+/// Counts a new comment per IP and per page. Every attempt counts (refused
+/// ones too), before the other checks, so a flood cannot probe them for free.
+pub fn rate_limit(state: &AppState, c: &Candidate<'_>) -> Result<(), Refusal> {
     let limits = &state.config.limits;
     let now = Instant::now();
     let ip_key = format!("ip:{}", c.ip_hash);
@@ -103,5 +100,8 @@ fn rate_limit(state: &AppState, c: &Candidate<'_>) -> Result<(), u64> {
         (ip_key.as_str(), limits.posts_per_minute_ip),
         (page_key.as_str(), limits.posts_per_minute_page),
     ];
-    state.posts.hit_all(&keys, now)
+    state
+        .posts
+        .hit_all(&keys, now)
+        .map_err(|retry_after_secs| Refusal::RateLimited { retry_after_secs })
 }
