@@ -2,9 +2,9 @@
 //! (`sites_sql.rs`, `comments_sql.rs`, `moderation_sql.rs`, `accounts_sql.rs`,
 //! `secrets_sql.rs`). sqlx accepts `$1`-style parameters on SQLite too, and
 //! both databases speak `ON CONFLICT` and `RETURNING`, so one text serves
-//! both. A macro instantiates it per backend
-//! because sqlx's generic executor bounds would drown the logic; each
-//! backend provides `self.read` and `self.write` pools.
+//! both. A macro instantiates it per backend because sqlx's generic
+//! executor bounds would drown the logic; each backend provides `self.read`
+//! and `self.write` pools.
 
 macro_rules! shared_store {
     ($store:ty, $db:ty) => {
