@@ -12,7 +12,7 @@ use axum::{
 };
 use confab_api::{ApiError, ErrorBody, ErrorCode};
 
-use crate::domain::InputError;
+use crate::domain::{verdict::Refusal, InputError};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -110,6 +110,36 @@ impl Error {
 impl From<InputError> for Error {
     fn from(e: InputError) -> Self {
         Self::invalid(e.field, e.message)
+    }
+}
+
+/// The codes the widget shows a refused comment by.
+impl From<Refusal> for Error {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::RateLimited { retry_after_secs } => Self::RateLimited { retry_after_secs },
+            Refusal::BlockedWord(word) => Self::invalid(
+                "body",
+                format!("this site does not accept comments containing {word:?}"),
+            ),
+            Refusal::Banned => Self::forbidden("you may not comment on this site"),
+            Refusal::Duplicate => Self::client(
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+                "you already posted this comment here",
+            ),
+            Refusal::PageLocked => Self::client(
+                StatusCode::CONFLICT,
+                ErrorCode::PageLocked,
+                "this page no longer takes comments",
+            ),
+            Refusal::ParentNotFound => Self::client(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::ParentNotFound,
+                "the comment replied to is not on this page",
+            )
+            .with_field("parent"),
+        }
     }
 }
 
@@ -218,6 +248,67 @@ mod tests {
             }
             _ => panic!("not a client error"),
         }
+    }
+
+    #[test]
+    fn each_refusal_keeps_its_status_and_code() {
+        let cases = [
+            (
+                Refusal::BlockedWord("casino".into()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Validation,
+                Some("body"),
+            ),
+            (
+                Refusal::Banned,
+                StatusCode::FORBIDDEN,
+                ErrorCode::Forbidden,
+                None,
+            ),
+            (
+                Refusal::Duplicate,
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+                None,
+            ),
+            (
+                Refusal::PageLocked,
+                StatusCode::CONFLICT,
+                ErrorCode::PageLocked,
+                None,
+            ),
+            (
+                Refusal::ParentNotFound,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::ParentNotFound,
+                Some("parent"),
+            ),
+        ];
+        for (refusal, want_status, want_code, want_field) in cases {
+            match Error::from(refusal) {
+                Error::Client {
+                    status,
+                    code,
+                    field,
+                    ..
+                } => {
+                    assert_eq!(
+                        (status, code, field.as_deref()),
+                        (want_status, want_code, want_field)
+                    );
+                }
+                other => panic!("not a client error: {other:?}"),
+            }
+        }
+        let limited = Error::from(Refusal::RateLimited {
+            retry_after_secs: 3,
+        });
+        assert!(matches!(
+            limited,
+            Error::RateLimited {
+                retry_after_secs: 3
+            }
+        ));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod cli;
+pub mod comments;
 pub mod config;
 pub mod demo;
 pub mod domain;

@@ -11,6 +11,7 @@ pub mod secrets;
 pub mod signed;
 pub mod spam;
 pub mod tree;
+pub mod verdict;
 pub mod words;
 
 pub use input::{CommentBody, InputError};

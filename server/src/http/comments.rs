@@ -15,12 +15,9 @@ use super::{
     extract::{self, bearer, AppJson, AppPath, Origin},
 };
 use crate::{
+    comments::{self, NewPost, Posted, Poster},
     domain::{input::NewCommentInput, markdown, secrets, CommentBody},
-    moderation::{
-        mail,
-        screen::{self, Candidate},
-    },
-    store::{now_ms, CommentMeta, Created, NewCommentRow},
+    store::{now_ms, CommentMeta},
     AppState, Error, Result,
 };
 
@@ -54,97 +51,21 @@ pub async fn create(
     }): AppJson<PostComment>,
 ) -> Result<(StatusCode, Json<CreatedComment>)> {
     let site = extract::site(&state, &slug, &origin).await?;
-    let NewCommentInput {
-        page: key,
-        body,
-        author,
-        email,
-        website,
-        title,
-        url,
-    } = NewCommentInput::parse(&new, state.config.limits.body_chars)?;
-    let verdict = screen::screen(
-        &state,
-        &Candidate {
-            site: &site,
-            page: key.as_str(),
-            source: body.as_str(),
-            email: email.as_deref(),
-            ip_hash: &client.ip_hash,
-            voter: &client.voter,
-            signals: &signals,
-        },
-    )
-    .await?;
-    let status = verdict.status;
-    let (edit_token, edit_token_hash) = secrets::new_token();
-
-    let row = NewCommentRow {
-        site_id: site.id,
-        page: key.to_string(),
-        title,
-        url,
+    let post = NewPost {
+        input: NewCommentInput::parse(&new, state.config.limits.body_chars)?,
         parent: new.parent,
-        max_depth: i64::from(state.config.max_depth),
-        avatar: secrets::avatar(&site.slug, email.as_deref(), &author, &client.voter),
-        author,
-        email,
-        website,
-        html: markdown::render(body.as_str()),
-        source: body.as_str().to_owned(),
-        status,
         notify: new.notify.unwrap_or(false),
-        edit_token_hash,
+        signals,
+    };
+    let poster = Poster {
         ip_hash: client.ip_hash,
-        voter_hash: client.voter,
-        held_reason: verdict.held_reason,
-        now_ms: now_ms(),
+        voter: client.voter,
     };
-    let mut comment = match state.store.create_comment(&row).await? {
-        Created::Comment(c) => c.into_api(),
-        Created::PageLocked => {
-            return Err(Error::client(
-                StatusCode::CONFLICT,
-                ErrorCode::PageLocked,
-                "this page no longer takes comments",
-            ))
-        }
-        Created::ParentNotFound => {
-            return Err(Error::client(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::ParentNotFound,
-                "the comment replied to is not on this page",
-            )
-            .with_field("parent"))
-        }
-    };
-    let code = if status == CommentStatus::Approved {
-        StatusCode::CREATED
-    } else {
-        StatusCode::ACCEPTED
-    };
-    let visible = comment.status == CommentStatus::Approved;
-    let event = visible.then(|| Event::Created {
-        comment: comment.clone(),
-    });
-    changed(&state, &site.slug, key.as_str(), event).await;
-    if status == CommentStatus::Pending {
-        if let Some(held) = state.store.admin_comment(comment.id).await? {
-            mail::notify_held(&state, &site, held);
-        }
+    match comments::post(&state, &site, post, poster).await? {
+        Posted::Published(created) => Ok((StatusCode::CREATED, Json(created))),
+        Posted::Held(created) => Ok((StatusCode::ACCEPTED, Json(created))),
+        Posted::Refused(refusal) => Err(refusal.into()),
     }
-    // Whoever tripped a spam check is told "held", like everyone else held:
-    // telling a bot which check caught it would teach it.
-    if comment.status == CommentStatus::Spam {
-        comment.status = CommentStatus::Pending;
-    }
-    Ok((
-        code,
-        Json(CreatedComment {
-            comment,
-            edit_token,
-        }),
-    ))
 }
 
 #[utoipa::path(
@@ -185,7 +106,7 @@ pub async fn edit(
     let event = visible.then(|| Event::Edited {
         comment: comment.clone(),
     });
-    changed(&state, &meta.site, &meta.page, event).await;
+    state.bus.changed(&meta.site, &meta.page, event).await;
     Ok(Json(comment))
 }
 
@@ -215,7 +136,7 @@ pub async fn delete(
     }
     let visible = meta.status() == CommentStatus::Approved;
     let event = visible.then_some(Event::Deleted { id });
-    changed(&state, &meta.site, &meta.page, event).await;
+    state.bus.changed(&meta.site, &meta.page, event).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -258,10 +179,4 @@ pub async fn comment_in_site(state: &AppState, id: i64, origin: &Origin) -> Resu
         .ok_or_else(|| Error::not_found("no such comment"))?;
     extract::site(state, &meta.site, origin).await?;
     Ok(meta)
-}
-
-/// After a write: drop the page's cached threads and, when readers could see
-/// the comment, tell the page's event streams, on every instance.
-pub(crate) async fn changed(state: &AppState, site: &str, page: &str, event: Option<Event>) {
-    state.bus.changed(site, page, event).await;
 }

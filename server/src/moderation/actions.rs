@@ -7,7 +7,6 @@ use confab_api::{admin::ModAction, CommentStatus, Event};
 use super::Actor;
 use crate::{
     domain::{markdown, CommentBody},
-    http::comments::changed,
     store::{now_ms, AdminCommentRow, NewAudit},
     AppState, Error, Result,
 };
@@ -56,7 +55,7 @@ pub async fn apply(
         }),
         _ => None,
     };
-    changed(state, &after.site, &after.page, event).await;
+    state.bus.changed(&after.site, &after.page, event).await;
     audit(state, actor, action.as_str(), &before, &after).await?;
     Ok(after)
 }
@@ -79,7 +78,7 @@ pub async fn edit(
     let event = (after.status() == CommentStatus::Approved).then(|| Event::Edited {
         comment: after.public(),
     });
-    changed(state, &after.site, &after.page, event).await;
+    state.bus.changed(&after.site, &after.page, event).await;
     audit(state, actor, "edit", &before, &after).await?;
     Ok(after)
 }

@@ -1,16 +1,16 @@
-//! What happens to a new comment before it is stored. Refusals come first,
-//! so a refused comment stores nothing; then the checks that flag it as spam;
-//! then those that hold it for a moderator. Every check is local.
+//! What happens to a new comment before it is stored: the rate limit, then
+//! the facts gathered here (one query for bans and duplicates, the spam
+//! model, the author's history), on which `domain::verdict` decides. Every
+//! check is local.
 
 use std::time::Instant;
 
-use axum::http::StatusCode;
-use confab_api::{admin::BanMode, CommentStatus, ComposeSignals, ErrorCode};
+use confab_api::ComposeSignals;
 
 use crate::{
-    domain::words,
-    store::{now_ms, Moderation, ScreenQuery, Site},
-    AppState, Error, Result,
+    domain::verdict::{self, Facts, Moderation, Refusal, Rules, Verdict},
+    store::{now_ms, ScreenQuery, Site},
+    AppState,
 };
 
 /// A comment that passed input validation, as far as screening cares.
@@ -25,21 +25,28 @@ pub struct Candidate<'a> {
     pub signals: &'a ComposeSignals,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Verdict {
-    pub status: CommentStatus,
-    pub held_reason: Option<String>,
+/// The verdict on `c`, or why it is refused. Counts nothing, so a changed
+/// text can be screened again as well as a new one; new comments count
+/// against [`rate_limit`] first.
+pub async fn screen(
+    state: &AppState,
+    c: &Candidate<'_>,
+) -> anyhow::Result<Result<Verdict, Refusal>> {
+    let settings = super::settings(c.site);
+    let rules = Rules {
+        moderation: c.site.moderation,
+        ban_mode: settings.ban_mode,
+        blocked_words: &settings.blocked_words,
+        suspect_words: &settings.suspect_words,
+        spam_threshold: state.config.spam.threshold,
+        max_links: state.config.spam.max_links,
+        min_compose_ms: state.config.spam.min_compose_ms,
+    };
+    Ok(verdict::verdict(&facts(state, c).await?, &rules))
 }
 
-pub async fn screen(state: &AppState, c: &Candidate<'_>) -> Result<Verdict> {
-    rate_limit(state, c)?;
-    let settings = super::settings(c.site);
-    if let Some(word) = words::find_listed(c.source, &settings.blocked_words) {
-        return Err(Error::invalid(
-            "body",
-            format!("this site does not accept comments containing {word:?}"),
-        ));
-    }
+/// Everything the rules look at, read from the store and the spam model.
+async fn facts<'a>(state: &AppState, c: &Candidate<'a>) -> anyhow::Result<Facts<'a>> {
     let now = now_ms();
     let window = state.config.spam.duplicate_window_secs;
     // Both checks only read, so they run before the write and outside its
@@ -58,85 +65,33 @@ pub async fn screen(state: &AppState, c: &Candidate<'_>) -> Result<Verdict> {
                 .then(|| now.saturating_sub(i64::try_from(window * 1000).unwrap_or(i64::MAX))),
         })
         .await?;
-    if banned && settings.ban_mode == BanMode::Refuse {
-        return Err(Error::forbidden("you may not comment on this site"));
-    }
-    if duplicate {
-        return Err(Error::client(
-            StatusCode::CONFLICT,
-            ErrorCode::Conflict,
-            "you already posted this comment here",
-        ));
-    }
-
-    let mut spam = Vec::new();
-    let mut held = Vec::new();
-    if banned {
-        held.push("banned author".to_owned());
-    }
-    // A honeypot hit is kept as spam, not refused: the bot learns nothing,
-    // and a person whose browser filled the field in can still be approved.
-    if c.signals
-        .honeypot
-        .as_deref()
-        .is_some_and(|h| !h.trim().is_empty())
-    {
-        spam.push("honeypot filled in".to_owned());
-    }
-    let score = state
+    let spam_score = state
         .spam
         .score(state.store.as_ref(), c.site.id, c.source)
         .await?;
-    if score >= state.config.spam.threshold {
-        spam.push(format!("spam score {score:.2}"));
-    }
-    match c.site.moderation {
-        Moderation::Open => {}
-        Moderation::All => held.push("the site holds every comment".into()),
-        Moderation::FirstTime => {
-            // Only the widget's author token proves "the same author": an
-            // e-mail is unverified and an IP hash is shared and changes daily.
-            let known =
-                c.voter.starts_with("t:") && state.store.has_approved(c.site.id, c.voter).await?;
-            if !known {
-                held.push("first comment".into());
-            }
-        }
-    }
-    if let Some(word) = words::find_listed(c.source, &settings.suspect_words) {
-        held.push(format!("suspect word {word:?}"));
-    }
-    let links = words::count_links(c.source);
-    if links > state.config.spam.max_links {
-        held.push(format!("{links} links"));
-    }
-    let min = state.config.spam.min_compose_ms;
-    if let Some(ms) = c.signals.compose_ms.filter(|ms| *ms < min) {
-        held.push(format!("written in {ms} ms"));
-    }
-
-    Ok(if !spam.is_empty() {
-        spam.extend(held);
-        Verdict {
-            status: CommentStatus::Spam,
-            held_reason: Some(spam.join("; ")),
-        }
-    } else if !held.is_empty() {
-        Verdict {
-            status: CommentStatus::Pending,
-            held_reason: Some(held.join("; ")),
-        }
-    } else {
-        Verdict {
-            status: CommentStatus::Approved,
-            held_reason: None,
-        }
+    // Only the widget's author token proves "the same author", and only the
+    // first-time mode asks.
+    let known_author = c.site.moderation == Moderation::FirstTime
+        && c.voter.starts_with("t:")
+        && state.store.has_approved(c.site.id, c.voter).await?;
+    Ok(Facts {
+        text: c.source,
+        banned,
+        duplicate,
+        honeypot: c
+            .signals
+            .honeypot
+            .as_deref()
+            .is_some_and(|h| !h.trim().is_empty()),
+        spam_score,
+        known_author,
+        compose_ms: c.signals.compose_ms,
     })
 }
 
-/// Per IP and per page, counted on every attempt (refused ones too), so a
-/// flood cannot probe the other checks for free.
-fn rate_limit(state: &AppState, c: &Candidate<'_>) -> Result<()> {
+/// Counts a new comment per IP and per page. Every attempt counts (refused
+/// ones too), before the other checks, so a flood cannot probe them for free.
+pub fn rate_limit(state: &AppState, c: &Candidate<'_>) -> Result<(), Refusal> {
     let limits = &state.config.limits;
     let now = Instant::now();
     let ip_key = format!("ip:{}", c.ip_hash);
@@ -148,5 +103,5 @@ fn rate_limit(state: &AppState, c: &Candidate<'_>) -> Result<()> {
     state
         .posts
         .hit_all(&keys, now)
-        .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })
+        .map_err(|retry_after_secs| Refusal::RateLimited { retry_after_secs })
 }

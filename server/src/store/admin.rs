@@ -1,16 +1,13 @@
-//! What moderation stores: moderators, sessions, bans, the audit log and the
-//! spam model's counts. Two traits, `Accounts` and `ModerationStore`, so that each
-//! backend's shared SQL stays in files of a readable size; [`super::Store`]
-//! requires both.
+//! The rows moderation reads and writes: moderators, sessions, comments as
+//! moderators see them, bans, the audit log, and what screening asks. The
+//! traits that store them are in `traits.rs`.
 
-use async_trait::async_trait;
 use confab_api::{
     admin::{AdminComment, AuditEntry, Ban, BanKind},
     CommentStatus,
 };
 
 use super::rows::rfc3339;
-use crate::domain::spam::SpamModel;
 
 /// The columns of [`AdminCommentRow`], over [`ADMIN_FROM`].
 pub(super) const ADMIN_COLUMNS: &str =
@@ -211,111 +208,4 @@ pub struct Search {
     /// Only ids below this: the cursor.
     pub before: Option<i64>,
     pub limit: i64,
-}
-
-#[async_trait]
-pub trait Accounts: Send + Sync {
-    /// Adds a moderator, or adds sites to one; sets the password hash when
-    /// one is given.
-    async fn add_moderator(
-        &self,
-        email: &str,
-        password_hash: Option<&str>,
-        site_ids: &[i64],
-    ) -> anyhow::Result<Moderator>;
-    async fn moderator_by_email(&self, email: &str) -> anyhow::Result<Option<Moderator>>;
-    async fn moderator(&self, id: i64) -> anyhow::Result<Option<Moderator>>;
-    /// Every moderator with the slugs of their sites.
-    async fn moderators(&self) -> anyhow::Result<Vec<(Moderator, Vec<String>)>>;
-    /// Removes a moderator and ends their sessions. False when unknown.
-    async fn remove_moderator(&self, email: &str) -> anyhow::Result<bool>;
-    async fn moderator_site_ids(&self, moderator_id: i64) -> anyhow::Result<Vec<i64>>;
-    async fn moderators_of_site(&self, site_id: i64) -> anyhow::Result<Vec<Moderator>>;
-    /// Sets the password and ends the moderator's other sessions.
-    async fn set_password(&self, moderator_id: i64, hash: &str) -> anyhow::Result<()>;
-
-    async fn add_setup_token(
-        &self,
-        token_hash: &str,
-        moderator_id: i64,
-        expires: i64,
-    ) -> anyhow::Result<()>;
-    /// The moderator a setup token is for, if it has not expired.
-    async fn setup_token(&self, token_hash: &str, now_ms: i64) -> anyhow::Result<Option<i64>>;
-    /// Spends a setup token: it works once.
-    async fn take_setup_token(&self, token_hash: &str, now_ms: i64) -> anyhow::Result<Option<i64>>;
-
-    async fn add_session(
-        &self,
-        token_hash: &str,
-        moderator_id: i64,
-        csrf: &str,
-        now_ms: i64,
-    ) -> anyhow::Result<()>;
-    /// The session, if it was used after `idle_since`.
-    async fn session(
-        &self,
-        token_hash: &str,
-        idle_since: i64,
-    ) -> anyhow::Result<Option<SessionRow>>;
-    async fn touch_session(&self, token_hash: &str, now_ms: i64) -> anyhow::Result<()>;
-    async fn remove_session(&self, token_hash: &str) -> anyhow::Result<()>;
-
-    /// The salt for IP hashes on `day` (days since the epoch), made on first
-    /// use. Older salts are deleted, which is what makes old hashes
-    /// unlinkable.
-    async fn daily_salt(&self, day: i64) -> anyhow::Result<String>;
-
-    /// A named server secret, stored on first use: `fresh` when none exists
-    /// yet. Returns the stored value and whether it was just made.
-    async fn secret_or_insert(&self, name: &str, fresh: &str) -> anyhow::Result<(String, bool)>;
-}
-
-#[async_trait]
-pub trait ModerationStore: Send + Sync {
-    async fn site_by_id(&self, id: i64) -> anyhow::Result<Option<super::Site>>;
-    async fn set_site_settings(&self, site_id: i64, settings: &str) -> anyhow::Result<()>;
-
-    async fn admin_comment(&self, id: i64) -> anyhow::Result<Option<AdminCommentRow>>;
-    async fn search(&self, search: &Search) -> anyhow::Result<Vec<AdminCommentRow>>;
-    /// The ban and duplicate checks of a new comment in one round trip:
-    /// whether an active ban matches, and whether it is a duplicate.
-    async fn screen_facts(&self, q: &ScreenQuery<'_>) -> anyhow::Result<(bool, bool)>;
-    /// Whether this author or IP said exactly this on this page since `since`.
-    async fn is_duplicate(
-        &self,
-        site_id: i64,
-        page: &str,
-        source: &str,
-        voter_hash: &str,
-        ip_hash: &str,
-        since: i64,
-    ) -> anyhow::Result<bool>;
-
-    async fn add_ban(&self, ban: &NewBan) -> anyhow::Result<BanRow>;
-    async fn bans(&self, site_id: i64) -> anyhow::Result<Vec<BanRow>>;
-    async fn remove_ban(&self, site_id: i64, id: i64) -> anyhow::Result<Option<BanRow>>;
-    /// The first ban in force against any of these identities.
-    async fn active_ban(
-        &self,
-        site_id: i64,
-        email: Option<&str>,
-        ip_hash: &str,
-        voter_hash: &str,
-        now_ms: i64,
-    ) -> anyhow::Result<Option<BanRow>>;
-
-    async fn add_audit(&self, entry: &NewAudit) -> anyhow::Result<()>;
-    async fn audit_log(
-        &self,
-        site_id: i64,
-        before: Option<i64>,
-        limit: i64,
-    ) -> anyhow::Result<Vec<AuditRow>>;
-
-    /// Teaches the site's spam model what a moderator decided about a
-    /// comment (`Some(true)` spam, `Some(false)` not, `None` neither),
-    /// unlearning what it learned from this comment before.
-    async fn train(&self, comment_id: i64, label: Option<bool>) -> anyhow::Result<()>;
-    async fn spam_model(&self, site_id: i64) -> anyhow::Result<SpamModel>;
 }

@@ -5,30 +5,34 @@
 mod accounts_sql;
 pub mod admin;
 mod batch;
+mod comments_sql;
 pub mod memo;
 mod moderation_sql;
 pub mod ops;
 mod postgres;
 pub(crate) mod rows;
+mod secrets_sql;
+mod sites_sql;
 mod sql;
 mod sqlite;
+pub mod traits;
 mod write_sql;
 
-use std::{fmt, str::FromStr, sync::Arc};
+use std::sync::Arc;
 
 use anyhow::bail;
-use async_trait::async_trait;
 use confab_api::CommentStatus;
 use serde::{Deserialize, Serialize};
 
+pub use crate::domain::verdict::Moderation;
 pub use admin::{
-    Accounts, AdminCommentRow, AuditRow, BanRow, ModerationStore, Moderator, NewAudit, NewBan,
-    ScreenQuery, Search, SessionRow,
+    AdminCommentRow, AuditRow, BanRow, Moderator, NewAudit, NewBan, ScreenQuery, Search, SessionRow,
 };
 pub use ops::{Operations, PoolUsage};
 pub use postgres::PostgresStore;
 pub use rows::{now_ms, rfc3339, CommentMeta, CommentRow, Page};
 pub use sqlite::SqliteStore;
+pub use traits::{Accounts, Comments, ModerationStore, Secrets, Sites, Store};
 
 /// Opens the database `url` points at and brings its schema up to date.
 pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
@@ -43,48 +47,6 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
 
 pub fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres:") || url.starts_with("postgresql:")
-}
-
-/// Who may publish without a moderator looking first.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Moderation {
-    /// Everything is published at once.
-    #[default]
-    Open,
-    /// Everything waits for a moderator.
-    All,
-    /// Authors wait until one of their comments has been approved.
-    FirstTime,
-}
-
-impl Moderation {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::All => "all",
-            Self::FirstTime => "first-time",
-        }
-    }
-}
-
-impl FromStr for Moderation {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "open" => Ok(Self::Open),
-            "all" => Ok(Self::All),
-            "first-time" => Ok(Self::FirstTime),
-            other => Err(format!("unknown moderation mode {other:?}")),
-        }
-    }
-}
-
-impl fmt::Display for Moderation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A site that embeds Confab.
@@ -151,54 +113,4 @@ pub enum Created {
     Comment(CommentRow),
     PageLocked,
     ParentNotFound,
-}
-
-/// Everything Confab keeps. Moderation's part lives in the [`Accounts`] and
-/// [`ModerationStore`] traits (see `admin.rs`), operations' in [`Operations`].
-#[async_trait]
-pub trait Store: Accounts + ModerationStore + Operations + Send + Sync + 'static {
-    /// A round trip to the database, for `/healthz`.
-    async fn ping(&self) -> anyhow::Result<()>;
-
-    async fn upsert_site(&self, site: &SiteSpec) -> anyhow::Result<Site>;
-    /// From memory when it was read in the last few seconds (see `memo.rs`).
-    async fn site(&self, slug: &str) -> anyhow::Result<Option<Site>>;
-    /// Forgets the sites held in memory: for whoever learns that another
-    /// process changed a site. Site writes through this store call it.
-    fn forget_sites(&self);
-    async fn sites(&self) -> anyhow::Result<Vec<Site>>;
-    /// Whether any site allows `origin`: the CORS layer's question.
-    async fn origin_known(&self, origin: &str) -> anyhow::Result<bool>;
-
-    async fn page(&self, site_id: i64, key: &str) -> anyhow::Result<Option<Page>>;
-    /// Locks or unlocks a page, creating it if needed.
-    async fn set_page_locked(&self, site_id: i64, key: &str, locked: bool) -> anyhow::Result<()>;
-
-    /// Approved and deleted comments of a page: what a thread is built from.
-    async fn thread_rows(&self, page_id: i64) -> anyhow::Result<Vec<CommentRow>>;
-    /// Visible comments per page key; keys without comments are left out.
-    async fn counts(&self, site_id: i64, keys: &[String]) -> anyhow::Result<Vec<(String, i64)>>;
-
-    /// Stores a comment, creating its page on first use. Concurrent calls
-    /// share one transaction (see `batch.rs`); each returns after COMMIT.
-    async fn create_comment(&self, new: &NewCommentRow) -> anyhow::Result<Created>;
-    async fn comment_meta(&self, id: i64) -> anyhow::Result<Option<CommentMeta>>;
-    /// Replaces the text of a comment that is not deleted.
-    async fn edit_comment(
-        &self,
-        id: i64,
-        source: &str,
-        html: &str,
-        now_ms: i64,
-    ) -> anyhow::Result<Option<CommentRow>>;
-    /// Marks a comment deleted and forgets what it said and who said it.
-    /// False when it was already deleted.
-    async fn delete_comment(&self, id: i64) -> anyhow::Result<bool>;
-    async fn set_status(&self, id: i64, status: CommentStatus) -> anyhow::Result<()>;
-    async fn set_pinned(&self, id: i64, pinned: bool) -> anyhow::Result<()>;
-    /// Whether this voter identity has an approved comment on the site.
-    async fn has_approved(&self, site_id: i64, voter_hash: &str) -> anyhow::Result<bool>;
-
-    /// Records `voter`'s vote (0 withdraws it) and returns the new score.
-    async fn vote(&self, comment_id: i64, voter_hash: &str, value: i64) -> anyhow::Result<i64>;
 }

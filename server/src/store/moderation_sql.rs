@@ -21,29 +21,6 @@ macro_rules! moderation_store {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
         impl $crate::store::ModerationStore for $store {
-            async fn site_by_id(&self, id: i64) -> anyhow::Result<Option<$crate::store::Site>> {
-                let row: Option<$crate::store::rows::SiteRow> = sqlx::query_as(
-                    "SELECT id, slug, name, moderation, settings FROM sites WHERE id = $1",
-                )
-                .bind(id)
-                .fetch_optional(&self.read)
-                .await?;
-                match row {
-                    Some(row) => Ok(Some(self.with_origins(row).await?)),
-                    None => Ok(None),
-                }
-            }
-
-            async fn set_site_settings(&self, site_id: i64, settings: &str) -> anyhow::Result<()> {
-                sqlx::query("UPDATE sites SET settings = $2 WHERE id = $1")
-                    .bind(site_id)
-                    .bind(settings)
-                    .execute(&self.write)
-                    .await?;
-                self.sites.forget();
-                Ok(())
-            }
-
             async fn admin_comment(
                 &self,
                 id: i64,
@@ -120,6 +97,28 @@ macro_rules! moderation_store {
                 Ok(q.build_query_as().fetch_all(&self.read).await?)
             }
 
+            async fn set_status(
+                &self,
+                id: i64,
+                status: confab_api::CommentStatus,
+            ) -> anyhow::Result<()> {
+                sqlx::query("UPDATE comments SET status = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(status.as_str())
+                    .execute(&self.write)
+                    .await?;
+                Ok(())
+            }
+
+            async fn set_pinned(&self, id: i64, pinned: bool) -> anyhow::Result<()> {
+                sqlx::query("UPDATE comments SET pinned = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(pinned)
+                    .execute(&self.write)
+                    .await?;
+                Ok(())
+            }
+
             async fn screen_facts(
                 &self,
                 q: &$crate::store::ScreenQuery<'_>,
@@ -149,28 +148,13 @@ macro_rules! moderation_store {
                     .await?)
             }
 
-            async fn is_duplicate(
-                &self,
-                site_id: i64,
-                page: &str,
-                source: &str,
-                voter_hash: &str,
-                ip_hash: &str,
-                since: i64,
-            ) -> anyhow::Result<bool> {
-                let sql = format!(
-                    "{} SELECT {}",
-                    $crate::store::moderation_sql::PAGE_CTE,
-                    $crate::store::moderation_sql::DUPLICATE
-                );
-                let (found,): (bool,) = sqlx::query_as(&sql)
+            async fn has_approved(&self, site_id: i64, voter_hash: &str) -> anyhow::Result<bool> {
+                let (found,): (bool,) = sqlx::query_as(
+                    "SELECT EXISTS (SELECT 1 FROM comments c JOIN pages p ON p.id = c.page_id
+                     WHERE p.site_id = $1 AND c.voter_hash = $2 AND c.status = 'approved')",
+                )
                 .bind(site_id)
-                .bind(page)
-                .bind(source)
                 .bind(voter_hash)
-                .bind(ip_hash)
-                .bind(since)
-                .bind($crate::store::write_sql::source_hash(source))
                 .fetch_one(&self.read)
                 .await?;
                 Ok(found)
@@ -217,31 +201,6 @@ macro_rules! moderation_store {
                 .bind(site_id)
                 .bind(id)
                 .fetch_optional(&self.write)
-                .await?)
-            }
-
-            async fn active_ban(
-                &self,
-                site_id: i64,
-                email: Option<&str>,
-                ip_hash: &str,
-                voter_hash: &str,
-                now_ms: i64,
-            ) -> anyhow::Result<Option<$crate::store::BanRow>> {
-                Ok(sqlx::query_as(
-                    "SELECT id, site_id, kind, value, reason, expires, created FROM bans
-                     WHERE site_id = $1 AND (expires IS NULL OR expires > $5)
-                       AND ((kind = 'email' AND value = LOWER($2))
-                         OR (kind = 'ip' AND value = $3)
-                         OR (kind = 'author' AND value = $4))
-                     ORDER BY id LIMIT 1",
-                )
-                .bind(site_id)
-                .bind(email.unwrap_or(""))
-                .bind(ip_hash)
-                .bind(voter_hash)
-                .bind(now_ms)
-                .fetch_optional(&self.read)
                 .await?)
             }
 

@@ -36,8 +36,6 @@ impl PostgresStore {
 
 super::sql::shared_store!(PostgresStore, Postgres);
 super::write_sql::comment_writer!(CommentWriter, Postgres);
-super::accounts_sql::accounts_store!(PostgresStore);
-super::moderation_sql::moderation_store!(PostgresStore, Postgres);
 
 #[async_trait::async_trait]
 impl super::Operations for PostgresStore {

@@ -59,8 +59,6 @@ impl SqliteStore {
 
 super::sql::shared_store!(SqliteStore, Sqlite);
 super::write_sql::comment_writer!(CommentWriter, Sqlite);
-super::accounts_sql::accounts_store!(SqliteStore);
-super::moderation_sql::moderation_store!(SqliteStore, Sqlite);
 
 #[async_trait::async_trait]
 impl super::Operations for SqliteStore {

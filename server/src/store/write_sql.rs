@@ -13,6 +13,22 @@ pub(crate) fn source_hash(source: &str) -> i64 {
     i64::from_be_bytes(first)
 }
 
+/// Why a comment is not stored: the writer checks both before it writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refused {
+    PageLocked,
+    ParentNotFound,
+}
+
+impl From<Refused> for super::Created {
+    fn from(refused: Refused) -> Self {
+        match refused {
+            Refused::PageLocked => Self::PageLocked,
+            Refused::ParentNotFound => Self::ParentNotFound,
+        }
+    }
+}
+
 /// Where an accepted comment goes.
 pub(crate) struct Placed {
     pub page_id: i64,
@@ -47,7 +63,7 @@ macro_rules! comment_writer {
                     }
                     match place(&mut tx, &mut pages, new).await? {
                         Ok(placed) => accepted.push((i, placed)),
-                        Err(refused) => outcomes[i] = Some(refused),
+                        Err(refused) => outcomes[i] = Some(refused.into()),
                     }
                 }
                 insert_all(&mut tx, rows, &mut accepted, &mut outcomes).await?;
@@ -118,8 +134,10 @@ macro_rules! comment_writer {
             tx: &mut sqlx::Transaction<'_, $db>,
             pages: &mut std::collections::HashMap<(i64, String), $crate::store::Page>,
             new: &$crate::store::NewCommentRow,
-        ) -> anyhow::Result<Result<$crate::store::write_sql::Placed, $crate::store::Created>> {
-            use $crate::store::{rows::ParentRow, Created, Page};
+        ) -> anyhow::Result<
+            Result<$crate::store::write_sql::Placed, $crate::store::write_sql::Refused>,
+        > {
+            use $crate::store::{rows::ParentRow, write_sql::Refused, Page};
             let known = (new.site_id, new.page.clone());
             let page: Option<Page> = match pages.get(&known) {
                 Some(page) => Some(page.clone()),
@@ -135,14 +153,14 @@ macro_rules! comment_writer {
                 }
             };
             if page.as_ref().is_some_and(|p| p.locked) {
-                return Ok(Err(Created::PageLocked));
+                return Ok(Err(Refused::PageLocked));
             }
             let parent_sql = "SELECT id, page_id, parent_id, depth, status
                               FROM comments WHERE id = $1";
             let (parent, depth) = match (new.parent, &page) {
                 (None, _) => (None, 0),
                 // A page without comments has nothing to reply to.
-                (Some(_), None) => return Ok(Err(Created::ParentNotFound)),
+                (Some(_), None) => return Ok(Err(Refused::ParentNotFound)),
                 (Some(id), Some(page)) => {
                     let found: Option<ParentRow> = sqlx::query_as(parent_sql)
                         .bind(id)
@@ -151,7 +169,7 @@ macro_rules! comment_writer {
                     let Some(mut p) =
                         found.filter(|p| p.page_id == page.id && p.status == "approved")
                     else {
-                        return Ok(Err(Created::ParentNotFound));
+                        return Ok(Err(Refused::ParentNotFound));
                     };
                     // Too deep: attach beside the parent instead, at the cap.
                     while p.depth >= new.max_depth {
@@ -205,7 +223,7 @@ macro_rules! comment_writer {
                     .fetch_optional(&mut **tx)
                     .await?;
                     let Some(made) = made else {
-                        return Ok(Err(Created::PageLocked));
+                        return Ok(Err(Refused::PageLocked));
                     };
                     made
                 }
