@@ -5,7 +5,10 @@ use std::{str::FromStr, time::Duration};
 
 use anyhow::{bail, Context};
 use confab_api::{CreatedComment, NewComment};
-use sqlx::{sqlite::SqliteConnectOptions, ConnectOptions, Connection};
+use sqlx::{
+    sqlite::{SqliteConnectOptions, SqliteConnection},
+    ConnectOptions, Connection,
+};
 
 use crate::text::{self, Rng};
 
@@ -127,10 +130,19 @@ pub async fn bulk_sqlite(database_url: &str, pages: i64) -> anyhow::Result<()> {
         .fetch_one(&mut db)
         .await
         .context("the server had not created the demo site")?;
+    bulk_bodies(&mut db).await?;
+    let now = now_ms();
+    let first_page = bulk_pages(&mut db, site, pages, now).await?;
+    bulk_comments(&mut db, first_page, pages, now).await?;
+    db.close().await?;
+    Ok(())
+}
 
-    // A pool of bodies, rendered by the server's own markdown code.
+/// A pool of bodies, rendered by the server's own markdown code, in a
+/// temporary table `bodies` the comment insert draws from.
+async fn bulk_bodies(db: &mut SqliteConnection) -> anyhow::Result<()> {
     sqlx::query("CREATE TEMP TABLE bodies (k INTEGER PRIMARY KEY, source TEXT, html TEXT)")
-        .execute(&mut db)
+        .execute(&mut *db)
         .await?;
     let mut rng = Rng::new(42);
     for k in 0..64 {
@@ -139,11 +151,19 @@ pub async fn bulk_sqlite(database_url: &str, pages: i64) -> anyhow::Result<()> {
             .bind(k)
             .bind(&source)
             .bind(confab::domain::markdown::render(&source))
-            .execute(&mut db)
+            .execute(&mut *db)
             .await?;
     }
+    Ok(())
+}
 
-    let now = now_ms();
+/// Creates the `pages` bulk pages in one transaction; the id of the first.
+async fn bulk_pages(
+    db: &mut SqliteConnection,
+    site: i64,
+    pages: i64,
+    now: i64,
+) -> anyhow::Result<i64> {
     let mut tx = db.begin().await?;
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $1 - 1)
@@ -165,9 +185,19 @@ pub async fn bulk_sqlite(database_url: &str, pages: i64) -> anyhow::Result<()> {
         count == pages && last_page - first_page + 1 == pages,
         "expected {pages} bulk pages with consecutive ids"
     );
+    Ok(first_page)
+}
 
+/// Writes `PER_PAGE` comments on each of the `pages` pages from
+/// `first_page` on, 1,000 pages' worth per statement.
+async fn bulk_comments(
+    db: &mut SqliteConnection,
+    first_page: i64,
+    pages: i64,
+    now: i64,
+) -> anyhow::Result<()> {
     let (max_id,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM comments")
-        .fetch_one(&mut db)
+        .fetch_one(&mut *db)
         .await?;
     let base = max_id + 1;
     let avatar = confab::domain::secrets::avatar("demo", None, "bulk", "bulk");
@@ -197,11 +227,10 @@ pub async fn bulk_sqlite(database_url: &str, pages: i64) -> anyhow::Result<()> {
         .bind(&avatar)
         .bind(now)
         .bind(total)
-        .execute(&mut db)
+        .execute(&mut *db)
         .await?;
         start += chunk;
     }
-    db.close().await?;
     Ok(())
 }
 

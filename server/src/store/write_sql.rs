@@ -137,30 +137,61 @@ macro_rules! comment_writer {
         ) -> anyhow::Result<
             Result<$crate::store::write_sql::Placed, $crate::store::write_sql::Refused>,
         > {
-            use $crate::store::{rows::ParentRow, write_sql::Refused, Page};
+            use $crate::store::write_sql::Refused;
             let known = (new.site_id, new.page.clone());
-            let page: Option<Page> = match pages.get(&known) {
+            let page = match pages.get(&known) {
                 Some(page) => Some(page.clone()),
-                None => {
-                    sqlx::query_as(
-                        "SELECT id, key, title, url, locked FROM pages
-                         WHERE site_id = $1 AND key = $2",
-                    )
-                    .bind(new.site_id)
-                    .bind(&new.page)
-                    .fetch_optional(&mut **tx)
-                    .await?
-                }
+                None => page_by_key(tx, new).await?,
             };
             if page.as_ref().is_some_and(|p| p.locked) {
                 return Ok(Err(Refused::PageLocked));
             }
+            let (parent, depth) = match parent_and_depth(tx, page.as_ref(), new).await? {
+                Ok(found) => found,
+                Err(refused) => return Ok(Err(refused)),
+            };
+            let page = match settle_page(tx, page, new).await? {
+                Ok(page) => page,
+                Err(refused) => return Ok(Err(refused)),
+            };
+            let placed = $crate::store::write_sql::Placed {
+                page_id: page.id,
+                parent,
+                depth,
+            };
+            pages.insert(known, page);
+            Ok(Ok(placed))
+        }
+
+        /// The comment's page as stored, if it exists yet.
+        async fn page_by_key(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            new: &$crate::store::NewCommentRow,
+        ) -> anyhow::Result<Option<$crate::store::Page>> {
+            Ok(sqlx::query_as(
+                "SELECT id, key, title, url, locked FROM pages
+                         WHERE site_id = $1 AND key = $2",
+            )
+            .bind(new.site_id)
+            .bind(&new.page)
+            .fetch_optional(&mut **tx)
+            .await?)
+        }
+
+        /// The comment the new one attaches to and its depth, or why the
+        /// parent it names cannot be replied to on this page.
+        async fn parent_and_depth(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            page: Option<&$crate::store::Page>,
+            new: &$crate::store::NewCommentRow,
+        ) -> anyhow::Result<Result<(Option<i64>, i64), $crate::store::write_sql::Refused>> {
+            use $crate::store::{rows::ParentRow, write_sql::Refused};
             let parent_sql = "SELECT id, page_id, parent_id, depth, status
                               FROM comments WHERE id = $1";
-            let (parent, depth) = match (new.parent, &page) {
-                (None, _) => (None, 0),
+            match (new.parent, page) {
+                (None, _) => Ok(Ok((None, 0))),
                 // A page without comments has nothing to reply to.
-                (Some(_), None) => return Ok(Err(Refused::ParentNotFound)),
+                (Some(_), None) => Ok(Err(Refused::ParentNotFound)),
                 (Some(id), Some(page)) => {
                     let found: Option<ParentRow> = sqlx::query_as(parent_sql)
                         .bind(id)
@@ -179,12 +210,23 @@ macro_rules! comment_writer {
                             .fetch_one(&mut **tx)
                             .await?;
                     }
-                    (Some(p.id), p.depth + 1)
+                    Ok(Ok((Some(p.id), p.depth + 1)))
                 }
-            };
+            }
+        }
+
+        /// The page with the comment's title and URL filled in where it had
+        /// none, created if it did not exist, or refused if another instance
+        /// locked it meanwhile.
+        async fn settle_page(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            page: Option<$crate::store::Page>,
+            new: &$crate::store::NewCommentRow,
+        ) -> anyhow::Result<Result<$crate::store::Page, $crate::store::write_sql::Refused>> {
+            use $crate::store::{write_sql::Refused, Page};
             // Keep the first title and URL seen: a later commenter must not
             // be able to rename someone else's page.
-            let page = match page {
+            match page {
                 Some(mut p) => {
                     let fills = (p.title.is_none() && new.title.is_some())
                         || (p.url.is_none() && new.url.is_some());
@@ -201,7 +243,7 @@ macro_rules! comment_writer {
                         p.title = p.title.or_else(|| new.title.clone());
                         p.url = p.url.or_else(|| new.url.clone());
                     }
-                    p
+                    Ok(Ok(p))
                 }
                 None => {
                     // Another instance may create or lock the page meanwhile:
@@ -222,19 +264,9 @@ macro_rules! comment_writer {
                     .bind(new.now_ms)
                     .fetch_optional(&mut **tx)
                     .await?;
-                    let Some(made) = made else {
-                        return Ok(Err(Refused::PageLocked));
-                    };
-                    made
+                    Ok(made.ok_or(Refused::PageLocked))
                 }
-            };
-            let placed = $crate::store::write_sql::Placed {
-                page_id: page.id,
-                parent,
-                depth,
-            };
-            pages.insert(known, page);
-            Ok(Ok(placed))
+            }
         }
     };
 }

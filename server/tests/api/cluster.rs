@@ -25,20 +25,7 @@ const LOAD_WITHIN: Duration = Duration::from_secs(30);
 async fn every_write_through_the_balancer_reaches_a_read_from_every_instance_within_a_second() {
     let cluster = Cluster::start().await;
     let page = "/scale/writes";
-    // Every instance caches the empty thread first: a stale cache would show.
-    for i in 0..3 {
-        for _ in 0..2 {
-            assert_eq!(cluster.thread(i, "demo", page).await.total, 0);
-        }
-    }
-    let etag_before = cluster
-        .client
-        .get(cluster.at(2, &format!("/api/v1/sites/demo/thread?page={page}")))
-        .send()
-        .await
-        .unwrap()
-        .headers()["etag"]
-        .clone();
+    let etag_before = cache_the_empty_thread_everywhere(&cluster, page).await;
 
     let c = cluster.comment(page, "Posted through the balancer").await;
     let id = c.comment.id;
@@ -104,51 +91,42 @@ async fn every_write_through_the_balancer_reaches_a_read_from_every_instance_wit
         .await;
 }
 
+/// Every instance caches the empty thread of `page` first, so that a stale
+/// cache would show; the ETag instance 2 gave it.
+async fn cache_the_empty_thread_everywhere(
+    cluster: &Cluster,
+    page: &str,
+) -> reqwest::header::HeaderValue {
+    for i in 0..3 {
+        for _ in 0..2 {
+            assert_eq!(cluster.thread(i, "demo", page).await.total, 0);
+        }
+    }
+    cluster
+        .client
+        .get(cluster.at(2, &format!("/api/v1/sites/demo/thread?page={page}")))
+        .send()
+        .await
+        .unwrap()
+        .headers()["etag"]
+        .clone()
+}
+
 #[tokio::test]
 async fn a_moderator_logged_in_through_one_instance_acts_through_the_others() {
     let cluster = Cluster::start().await;
-    let store = confab::store::connect(&cluster.db.url).await.unwrap();
-    let held = store.site("held").await.unwrap().unwrap().id;
-    let hash = confab::domain::password::hash(PASSWORD, &mut Default::default()).unwrap();
-    store
-        .add_moderator("mod@example.org", Some(&hash), &[held])
-        .await
-        .unwrap();
+    let held = add_a_moderator_of_held(&cluster).await;
     let page = "/scale/moderated";
-    let r = cluster
-        .post(&cluster.url, "held", page, "Waiting for a moderator")
-        .await;
-    assert_eq!(r.status(), StatusCode::ACCEPTED);
-    let id = r
-        .json::<confab_api::CreatedComment>()
-        .await
-        .unwrap()
-        .comment
-        .id;
-    for i in 0..3 {
-        assert_eq!(cluster.thread(i, "held", page).await.total, 0);
-    }
-
-    let login = cluster
-        .client
-        .post(cluster.at(0, "/admin/api/login"))
-        .header("origin", &cluster.url)
-        .json(&json!({ "email": "mod@example.org", "password": PASSWORD, "next": null }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), StatusCode::OK);
-    let cookie = login.headers()["set-cookie"].to_str().unwrap();
-    let cookie = cookie.split(';').next().unwrap().to_owned();
-    let session: confab_api::admin::Session = login.json().await.unwrap();
+    let id = a_held_comment_no_instance_shows(&cluster, page).await;
+    let moderator = log_in_through(&cluster, 0).await;
     let admin = |i: usize, path: &str, body: serde_json::Value| {
         cluster
             .client
             .post(cluster.at(i, path))
-            .header("cookie", &cookie)
+            .header("cookie", &moderator.cookie)
             .header("origin", &cluster.url)
             .header("sec-fetch-site", "same-origin")
-            .header("x-csrf-token", &session.csrf_token)
+            .header("x-csrf-token", &moderator.csrf_token)
             .json(&body)
             .send()
     };
@@ -181,37 +159,7 @@ async fn a_moderator_logged_in_through_one_instance_acts_through_the_others() {
         .await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
 
-    // Every instance holds site settings in memory: a change made through
-    // one reaches the others by notification, well before their 5 s expiry.
-    let settings = cluster
-        .client
-        .put(cluster.at(0, &format!("/admin/api/sites/{held}/settings")))
-        .header("cookie", &cookie)
-        .header("origin", &cluster.url)
-        .header("sec-fetch-site", "same-origin")
-        .header("x-csrf-token", &session.csrf_token)
-        .json(&json!({ "ban_mode": "refuse", "blocked_words": ["verboten"], "suspect_words": [] }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(settings.status(), StatusCode::OK);
-    let changed = std::time::Instant::now();
-    for i in 1..3 {
-        let url = &cluster.instances[i].base;
-        loop {
-            let r = cluster
-                .post(url, "held", "/scale/words", "Das ist verboten")
-                .await;
-            if r.status() == StatusCode::UNPROCESSABLE_ENTITY {
-                break;
-            }
-            assert!(
-                changed.elapsed() < std::time::Duration::from_secs(1),
-                "instance {i} still used the old settings after a second"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-    }
+    blocked_words_set_through_one_instance_reach_the_others(&cluster, &moderator, held).await;
 
     // An IP ban made on one instance holds on all: bans and the daily IP
     // salt live in the database.
@@ -245,43 +193,115 @@ async fn a_moderator_logged_in_through_one_instance_acts_through_the_others() {
     );
 }
 
+/// A moderator's session: its cookie and its CSRF token.
+struct ModeratorSession {
+    cookie: String,
+    csrf_token: String,
+}
+
+/// Adds `mod@example.org`, with `PASSWORD`, as a moderator of the site
+/// `held`; the site's id.
+async fn add_a_moderator_of_held(cluster: &Cluster) -> i64 {
+    let store = confab::store::connect(&cluster.db.url).await.unwrap();
+    let held = store.site("held").await.unwrap().unwrap().id;
+    let hash = confab::domain::password::hash(PASSWORD, &mut Default::default()).unwrap();
+    store
+        .add_moderator("mod@example.org", Some(&hash), &[held])
+        .await
+        .unwrap();
+    held
+}
+
+/// Posts `body` on `held` through the balancer, where it waits for a
+/// moderator; its id.
+async fn post_held(cluster: &Cluster, page: &str, body: &str) -> i64 {
+    let r = cluster.post(&cluster.url, "held", page, body).await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    r.json::<confab_api::CreatedComment>()
+        .await
+        .unwrap()
+        .comment
+        .id
+}
+
+/// Posts a comment on `held` that waits for a moderator, and checks that
+/// no instance shows it yet; its id.
+async fn a_held_comment_no_instance_shows(cluster: &Cluster, page: &str) -> i64 {
+    let id = post_held(cluster, page, "Waiting for a moderator").await;
+    for i in 0..3 {
+        assert_eq!(cluster.thread(i, "held", page).await.total, 0);
+    }
+    id
+}
+
+/// Logs the moderator in through instance `i`.
+async fn log_in_through(cluster: &Cluster, i: usize) -> ModeratorSession {
+    let login = cluster
+        .client
+        .post(cluster.at(i, "/admin/api/login"))
+        .header("origin", &cluster.url)
+        .json(&json!({ "email": "mod@example.org", "password": PASSWORD, "next": null }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    let cookie = login.headers()["set-cookie"].to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let session: confab_api::admin::Session = login.json().await.unwrap();
+    ModeratorSession {
+        cookie,
+        csrf_token: session.csrf_token,
+    }
+}
+
+/// Every instance holds site settings in memory: a change made through
+/// one reaches the others by notification, well before their 5 s expiry.
+async fn blocked_words_set_through_one_instance_reach_the_others(
+    cluster: &Cluster,
+    moderator: &ModeratorSession,
+    held: i64,
+) {
+    let settings = cluster
+        .client
+        .put(cluster.at(0, &format!("/admin/api/sites/{held}/settings")))
+        .header("cookie", &moderator.cookie)
+        .header("origin", &cluster.url)
+        .header("sec-fetch-site", "same-origin")
+        .header("x-csrf-token", &moderator.csrf_token)
+        .json(&json!({ "ban_mode": "refuse", "blocked_words": ["verboten"], "suspect_words": [] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(settings.status(), StatusCode::OK);
+    let changed = std::time::Instant::now();
+    for i in 1..3 {
+        let url = &cluster.instances[i].base;
+        loop {
+            let r = cluster
+                .post(url, "held", "/scale/words", "Das ist verboten")
+                .await;
+            if r.status() == StatusCode::UNPROCESSABLE_ENTITY {
+                break;
+            }
+            assert!(
+                changed.elapsed() < std::time::Duration::from_secs(1),
+                "instance {i} still used the old settings after a second"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// Comments acknowledged under load: (id, acknowledged after the kill).
+type Acked = Arc<Mutex<Vec<(i64, bool)>>>;
+
 #[tokio::test]
 async fn killing_an_instance_during_a_32_poster_load_loses_no_acknowledged_comment() {
     let mut cluster = Cluster::start().await;
     let stop = Arc::new(AtomicBool::new(false));
     let killed = Arc::new(AtomicBool::new(false));
-    // (id, acknowledged after the kill)
-    let acked = Arc::new(Mutex::new(Vec::<(i64, bool)>::new()));
-    let mut posters = Vec::new();
-    for n in 0..32 {
-        let (client, url) = (cluster.client.clone(), cluster.url.clone());
-        let (stop, killed, acked) = (stop.clone(), killed.clone(), acked.clone());
-        posters.push(tokio::spawn(async move {
-            let mut k = 0;
-            while !stop.load(Ordering::Relaxed) {
-                k += 1;
-                let r = client
-                    .post(format!("{url}/api/v1/sites/demo/comments"))
-                    .header("origin", ORIGIN)
-                    .json(&json!({
-                        "page": format!("/load/{}", n % 4),
-                        "body": format!("poster {n} comment {k}"),
-                    }))
-                    .send()
-                    .await;
-                // Refused or cut off by the kill: not acknowledged, so
-                // nothing was promised.
-                let Ok(r) = r else { continue };
-                if r.status() != StatusCode::CREATED {
-                    continue;
-                }
-                let after = killed.load(Ordering::Relaxed);
-                if let Ok(c) = r.json::<confab_api::CreatedComment>().await {
-                    acked.lock().unwrap().push((c.comment.id, after));
-                }
-            }
-        }));
-    }
+    let acked: Acked = Arc::new(Mutex::new(Vec::new()));
+    let posters = start_32_posters(&cluster, &stop, &killed, &acked);
     // Under load on every instance before the kill, and still after it.
     let acknowledged = |after: bool| {
         let acked = acked.clone();
@@ -318,23 +338,7 @@ async fn killing_an_instance_during_a_32_poster_load_loses_no_acknowledged_comme
         ids.len()
     );
     assert!(after_kill > 0, "nothing was acknowledged after the kill");
-    let mut db = cluster.psql().await;
-    let stored: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM comments WHERE id = ANY($1) AND status = 'approved'",
-    )
-    .bind(&ids)
-    .fetch_one(&mut db)
-    .await
-    .unwrap();
-    assert_eq!(
-        stored,
-        i64::try_from(ids.len()).unwrap(),
-        "an acknowledged comment is missing"
-    );
-    let mut unique = ids.clone();
-    unique.sort_unstable();
-    unique.dedup();
-    assert_eq!(unique.len(), ids.len(), "an id was acknowledged twice");
+    every_acknowledged_comment_is_stored_once(&cluster, &ids).await;
 
     for i in [0, 2] {
         assert_eq!(cluster.status(&cluster.at(i, "/readyz")).await, 200);
@@ -352,6 +356,70 @@ async fn killing_an_instance_during_a_32_poster_load_loses_no_acknowledged_comme
     }
 }
 
+/// 32 posters, each posting through the balancer on one of four pages
+/// until `stop`, recording in `acked` each comment acknowledged and
+/// whether that came after `killed`.
+fn start_32_posters(
+    cluster: &Cluster,
+    stop: &Arc<AtomicBool>,
+    killed: &Arc<AtomicBool>,
+    acked: &Acked,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut posters = Vec::new();
+    for n in 0..32 {
+        let (client, url) = (cluster.client.clone(), cluster.url.clone());
+        let (stop, killed, acked) = (stop.clone(), killed.clone(), acked.clone());
+        posters.push(tokio::spawn(async move {
+            let mut k = 0;
+            while !stop.load(Ordering::Relaxed) {
+                k += 1;
+                let r = client
+                    .post(format!("{url}/api/v1/sites/demo/comments"))
+                    .header("origin", ORIGIN)
+                    .json(&json!({
+                        "page": format!("/load/{}", n % 4),
+                        "body": format!("poster {n} comment {k}"),
+                    }))
+                    .send()
+                    .await;
+                // Refused or cut off by the kill: not acknowledged, so
+                // nothing was promised.
+                let Ok(r) = r else { continue };
+                if r.status() != StatusCode::CREATED {
+                    continue;
+                }
+                let after = killed.load(Ordering::Relaxed);
+                if let Ok(c) = r.json::<confab_api::CreatedComment>().await {
+                    acked.lock().unwrap().push((c.comment.id, after));
+                }
+            }
+        }));
+    }
+    posters
+}
+
+/// The database holds every acknowledged id, published, and no id was
+/// acknowledged twice.
+async fn every_acknowledged_comment_is_stored_once(cluster: &Cluster, ids: &[i64]) {
+    let mut db = cluster.psql().await;
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM comments WHERE id = ANY($1) AND status = 'approved'",
+    )
+    .bind(ids)
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(
+        stored,
+        i64::try_from(ids.len()).unwrap(),
+        "an acknowledged comment is missing"
+    );
+    let mut unique = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "an id was acknowledged twice");
+}
+
 #[tokio::test]
 async fn an_emailed_link_signed_by_one_instance_works_on_every_other() {
     use confab::domain::signed::LinkClaim;
@@ -364,16 +432,7 @@ async fn an_emailed_link_signed_by_one_instance_works_on_every_other() {
         .unwrap()
         .id;
     let page = "/scale/mailed";
-    let r = cluster
-        .post(&cluster.url, "held", page, "Approve me by mail")
-        .await;
-    assert_eq!(r.status(), StatusCode::ACCEPTED);
-    let comment = r
-        .json::<confab_api::CreatedComment>()
-        .await
-        .unwrap()
-        .comment
-        .id;
+    let comment = post_held(&cluster, page, "Approve me by mail").await;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap();

@@ -124,33 +124,7 @@ async fn an_instance_whose_notification_connection_is_cut_serves_nothing_stale_a
         "cached on 0"
     );
 
-    // Terminate its listening backend, and every one it reconnects with
-    // until told to stop, as a longer outage would.
-    let listener = format!("confab-listener-{}", cluster.instances[0].pid());
-    let kill = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                WHERE application_name = $1 AND datname = current_database()";
-    let mut db = cluster.psql().await;
-    let cut: Vec<bool> = sqlx::query_scalar(kill)
-        .bind(&listener)
-        .fetch_all(&mut db)
-        .await
-        .unwrap();
-    assert_eq!(cut, [true], "instance 0 has one listening backend");
-    let outage = Arc::new(AtomicBool::new(true));
-    let cutter = {
-        let outage = outage.clone();
-        tokio::spawn(async move {
-            while outage.load(Ordering::Relaxed) {
-                sqlx::query(kill)
-                    .bind(&listener)
-                    .execute(&mut db)
-                    .await
-                    .unwrap();
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-        })
-    };
-
+    let (outage, cutter) = cut_instance_0_from_its_notifications(&cluster).await;
     cluster.readyz_answers(0, 503, Duration::from_secs(3)).await;
     assert_eq!(
         cluster.status(&cluster.at(0, "/healthz")).await,
@@ -181,25 +155,64 @@ async fn an_instance_whose_notification_connection_is_cut_serves_nothing_stale_a
         .readyz_answers(0, 200, Duration::from_secs(10))
         .await;
     // Back to caching, and to hearing the others.
-    let hits = || async {
-        let text = cluster
-            .client
-            .get(cluster.at(0, "/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        metric(&text, "confab_thread_cache_hits_total")
-    };
     cluster.thread(0, "demo", page).await;
-    let before = hits().await;
+    let before = cache_hits_on_0(&cluster).await;
     assert_eq!(cluster.thread(0, "demo", page).await.total, 4);
-    assert_eq!(hits().await, before + 1.0, "the cache serves again");
+    assert_eq!(
+        cache_hits_on_0(&cluster).await,
+        before + 1.0,
+        "the cache serves again"
+    );
     let third = cluster.comment(page, "After the cut").await;
     cluster
         .within_a_second("after recovery a post", "demo", page, |t| t.total == 5)
         .await;
     assert_eq!(third.comment.status, CommentStatus::Approved);
+}
+
+/// Terminates instance 0's listening backend, and every one it reconnects
+/// with until told to stop, as a longer outage would. Storing `false` in
+/// the flag returned ends the outage; the task then finishes.
+async fn cut_instance_0_from_its_notifications(
+    cluster: &Cluster,
+) -> (Arc<AtomicBool>, tokio::task::JoinHandle<()>) {
+    let listener = format!("confab-listener-{}", cluster.instances[0].pid());
+    let kill = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE application_name = $1 AND datname = current_database()";
+    let mut db = cluster.psql().await;
+    let cut: Vec<bool> = sqlx::query_scalar(kill)
+        .bind(&listener)
+        .fetch_all(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(cut, [true], "instance 0 has one listening backend");
+    let outage = Arc::new(AtomicBool::new(true));
+    let cutter = {
+        let outage = outage.clone();
+        tokio::spawn(async move {
+            while outage.load(Ordering::Relaxed) {
+                sqlx::query(kill)
+                    .bind(&listener)
+                    .execute(&mut db)
+                    .await
+                    .unwrap();
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+    };
+    (outage, cutter)
+}
+
+/// Instance 0's count of thread reads served from its cache.
+async fn cache_hits_on_0(cluster: &Cluster) -> f64 {
+    let text = cluster
+        .client
+        .get(cluster.at(0, "/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    metric(&text, "confab_thread_cache_hits_total")
 }

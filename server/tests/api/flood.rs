@@ -55,76 +55,17 @@ async fn a_client_flooding_posts_gets_429s_while_another_keeps_reading(backend: 
     app.comment("/read", "something to read").await;
     let fired = Arc::new(AtomicU64::new(0));
     let flooding = Arc::new(AtomicBool::new(true));
-
-    // The reader: another client, reading one thread over and over.
-    let reader = {
-        let (app, flooding) = (app.clone(), flooding.clone());
-        tokio::spawn(async move {
-            let client = reqwest::Client::new();
-            let mut ms = Vec::new();
-            let mut failures = Vec::new();
-            while flooding.load(Ordering::Relaxed) {
-                let t = Instant::now();
-                let r = client
-                    .get(app.url("/api/v1/sites/demo/thread?page=/read"))
-                    .header("origin", ORIGIN)
-                    .send()
-                    .await
-                    .unwrap();
-                let status = r.status().as_u16();
-                r.bytes().await.unwrap();
-                ms.push(t.elapsed().as_secs_f64() * 1000.0);
-                if status != 200 {
-                    failures.push(status);
-                }
-            }
-            (ms, failures)
-        })
-    };
+    let reader = start_reading(app.clone(), flooding.clone());
 
     // The flooder: one address, many connections, a new author token and
     // page per post, so only the per-address limit can stop it.
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..FLOODERS {
-        let (app, fired) = (app.clone(), fired.clone());
-        tasks.push(tokio::spawn(async move {
-            let client = reqwest::Client::new();
-            let (mut created, mut limited) = (0u64, 0u64);
-            loop {
-                let n = fired.fetch_add(1, Ordering::Relaxed);
-                if n >= FLOOD_POSTS {
-                    break;
-                }
-                let r = client
-                    .post(app.url("/api/v1/sites/demo/comments"))
-                    .header("origin", ORIGIN)
-                    .header("x-confab-author", format!("flood-author-{n:010}"))
-                    .json(&json!({
-                        "page": format!("/flood-{}", n % 50),
-                        "body": format!("flood {n}"),
-                    }))
-                    .send()
-                    .await
-                    .unwrap();
-                match r.status().as_u16() {
-                    201 | 202 => created += 1,
-                    429 => {
-                        let retry: u64 = r.headers()["retry-after"]
-                            .to_str()
-                            .unwrap()
-                            .parse()
-                            .unwrap();
-                        assert!((1..=60).contains(&retry), "Retry-After: {retry}");
-                        let body: ErrorBody = r.json().await.unwrap();
-                        assert_eq!(body.error.code, ErrorCode::RateLimited);
-                        limited += 1;
-                    }
-                    other => panic!("the flood got {other}: {}", r.text().await.unwrap()),
-                }
-            }
-            (created, limited)
-        }));
+        tasks.push(tokio::spawn(flood_over_one_connection(
+            app.clone(),
+            fired.clone(),
+        )));
     }
     let (mut created, mut limited) = (0, 0);
     for t in tasks {
@@ -156,6 +97,75 @@ async fn a_client_flooding_posts_gets_429s_while_another_keeps_reading(backend: 
     );
     let stored = app.thread("/read").await.total;
     assert_eq!(stored, 1);
+}
+
+/// The reader: another client, reading one thread over and over while
+/// `flooding`; each read's time in ms, and the statuses of those that failed.
+fn start_reading(
+    app: Arc<TestApp>,
+    flooding: Arc<AtomicBool>,
+) -> tokio::task::JoinHandle<(Vec<f64>, Vec<u16>)> {
+    tokio::spawn(async move {
+        let client = reqwest::Client::new();
+        let mut ms = Vec::new();
+        let mut failures = Vec::new();
+        while flooding.load(Ordering::Relaxed) {
+            let t = Instant::now();
+            let r = client
+                .get(app.url("/api/v1/sites/demo/thread?page=/read"))
+                .header("origin", ORIGIN)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            r.bytes().await.unwrap();
+            ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            if status != 200 {
+                failures.push(status);
+            }
+        }
+        (ms, failures)
+    })
+}
+
+/// One of the flooder's connections: posts until `fired` reaches
+/// `FLOOD_POSTS`, checking each 429; how many were created and limited.
+async fn flood_over_one_connection(app: Arc<TestApp>, fired: Arc<AtomicU64>) -> (u64, u64) {
+    let client = reqwest::Client::new();
+    let (mut created, mut limited) = (0u64, 0u64);
+    loop {
+        let n = fired.fetch_add(1, Ordering::Relaxed);
+        if n >= FLOOD_POSTS {
+            break;
+        }
+        let r = client
+            .post(app.url("/api/v1/sites/demo/comments"))
+            .header("origin", ORIGIN)
+            .header("x-confab-author", format!("flood-author-{n:010}"))
+            .json(&json!({
+                "page": format!("/flood-{}", n % 50),
+                "body": format!("flood {n}"),
+            }))
+            .send()
+            .await
+            .unwrap();
+        match r.status().as_u16() {
+            201 | 202 => created += 1,
+            429 => {
+                let retry: u64 = r.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!((1..=60).contains(&retry), "Retry-After: {retry}");
+                let body: ErrorBody = r.json().await.unwrap();
+                assert_eq!(body.error.code, ErrorCode::RateLimited);
+                limited += 1;
+            }
+            other => panic!("the flood got {other}: {}", r.text().await.unwrap()),
+        }
+    }
+    (created, limited)
 }
 
 async fn a_forged_x_forwarded_for_from_an_untrusted_peer_does_not_dodge_the_limit(

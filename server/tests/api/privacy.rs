@@ -113,16 +113,7 @@ async fn a_dump_of_the_database_contains_no_raw_ip_address(backend: Backend) {
 async fn no_public_response_contains_a_readers_email(backend: Backend) {
     let app = spawn_app(backend).await;
     let lower = EMAIL.to_lowercase();
-    let local = "secret.reader";
-    let digest = hex::encode(Sha256::digest(lower.as_bytes()));
-    let mut seen = Vec::new();
-    let mut check = |what: &str, text: &str| {
-        let t = text.to_lowercase();
-        for needle in [lower.as_str(), local, digest.as_str()] {
-            assert!(!t.contains(needle), "{what} shows {needle}: {text:.300}");
-        }
-        seen.push(what.to_owned());
-    };
+    let mut check = EmailCheck::new();
 
     // Someone watches the page before the comment arrives.
     let mut events = app
@@ -133,6 +124,70 @@ async fn no_public_response_contains_a_readers_email(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(events.status(), 200);
+    let created = post_a_comment_and_a_reply(&app, &mut check).await;
+    let id = created.comment.id;
+    let mut stream = String::new();
+    while !stream.contains("me again") {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), events.chunk())
+            .await
+            .expect("the events arrive")
+            .unwrap()
+            .expect("the stream stays open");
+        stream.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    check.check("the event stream", &stream);
+    edit_post_a_duplicate_and_vote(&app, &created, &mut check).await;
+    read_every_public_route(&app, id, &mut check).await;
+    println!(
+        "{} public responses, none with the e-mail",
+        check.seen.len()
+    );
+    // The check can fail: the moderators' view, which is not public, has it.
+    let admin = app.admin("mod@example.org", &["demo"]).await;
+    let theirs = admin
+        .get(&format!("/admin/api/comments/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(theirs.to_lowercase().contains(&lower));
+}
+
+/// Looks for `EMAIL` in a response: whole, its local part, or its SHA-256
+/// (as a Gravatar URL would carry it), and keeps what it has looked at.
+struct EmailCheck {
+    lower: String,
+    digest: String,
+    seen: Vec<String>,
+}
+
+impl EmailCheck {
+    fn new() -> Self {
+        let lower = EMAIL.to_lowercase();
+        let digest = hex::encode(Sha256::digest(lower.as_bytes()));
+        Self {
+            lower,
+            digest,
+            seen: Vec::new(),
+        }
+    }
+
+    fn check(&mut self, what: &str, text: &str) {
+        let local = "secret.reader";
+        let t = text.to_lowercase();
+        for needle in [self.lower.as_str(), local, self.digest.as_str()] {
+            assert!(!t.contains(needle), "{what} shows {needle}: {text:.300}");
+        }
+        self.seen.push(what.to_owned());
+    }
+}
+
+/// A comment with the reader's e-mail and a reply with it again, both
+/// checked; the comment as created.
+async fn post_a_comment_and_a_reply(
+    app: &TestApp,
+    check: &mut EmailCheck,
+) -> confab_api::CreatedComment {
     let r = app
         .post_comment_as(
             READER,
@@ -148,7 +203,7 @@ async fn no_public_response_contains_a_readers_email(backend: Backend) {
         .await;
     assert_eq!(r.status(), 201);
     let text = r.text().await.unwrap();
-    check("the created comment", &text);
+    check.check("the created comment", &text);
     let created: confab_api::CreatedComment = serde_json::from_str(&text).unwrap();
     let id = created.comment.id;
     let reply = app
@@ -157,17 +212,17 @@ async fn no_public_response_contains_a_readers_email(backend: Backend) {
             &json!({"page": "/p", "parent": id, "body": "me again", "email": EMAIL}),
         )
         .await;
-    check("a reply", &reply.text().await.unwrap());
-    let mut stream = String::new();
-    while !stream.contains("me again") {
-        let chunk = tokio::time::timeout(Duration::from_secs(5), events.chunk())
-            .await
-            .expect("the events arrive")
-            .unwrap()
-            .expect("the stream stays open");
-        stream.push_str(&String::from_utf8_lossy(&chunk));
-    }
-    check("the event stream", &stream);
+    check.check("a reply", &reply.text().await.unwrap());
+    created
+}
+
+/// The answers to an edit, a refused duplicate and a vote.
+async fn edit_post_a_duplicate_and_vote(
+    app: &TestApp,
+    created: &confab_api::CreatedComment,
+    check: &mut EmailCheck,
+) {
+    let id = created.comment.id;
     let edited = app
         .client
         .patch(app.url(&format!("/api/v1/comments/{id}")))
@@ -178,7 +233,7 @@ async fn no_public_response_contains_a_readers_email(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(edited.status(), 200);
-    check("the edited comment", &edited.text().await.unwrap());
+    check.check("the edited comment", &edited.text().await.unwrap());
     let duplicate = app
         .post_comment_as(
             READER,
@@ -186,10 +241,13 @@ async fn no_public_response_contains_a_readers_email(backend: Backend) {
         )
         .await;
     assert_eq!(duplicate.status(), 409);
-    check("a refusal", &duplicate.text().await.unwrap());
+    check.check("a refusal", &duplicate.text().await.unwrap());
     let voted = app.vote(id, 1, "another-reader-0123456789").await;
-    check("a vote", &voted.text().await.unwrap());
+    check.check("a vote", &voted.text().await.unwrap());
+}
 
+/// Every public GET, the counts and the preview.
+async fn read_every_public_route(app: &TestApp, id: i64, check: &mut EmailCheck) {
     let gets = [
         "/api/v1/sites/demo/thread?page=/p".to_owned(),
         "/api/v1/sites/demo/thread?page=/p&sort=newest".into(),
@@ -211,24 +269,14 @@ async fn no_public_response_contains_a_readers_email(backend: Backend) {
             .await
             .unwrap();
         assert!(r.status().as_u16() < 500, "{path}");
-        check(path, &r.text().await.unwrap());
+        check.check(path, &r.text().await.unwrap());
     }
     let counts = app
         .post_json("/api/v1/sites/demo/counts", &json!({"pages": ["/p"]}))
         .await;
-    check("counts", &counts.text().await.unwrap());
+    check.check("counts", &counts.text().await.unwrap());
     let preview = app
         .post_json("/api/v1/preview", &json!({"body": "a preview"}))
         .await;
-    check("preview", &preview.text().await.unwrap());
-    println!("{} public responses, none with the e-mail", seen.len());
-    // The check can fail: the moderators' view, which is not public, has it.
-    let admin = app.admin("mod@example.org", &["demo"]).await;
-    let theirs = admin
-        .get(&format!("/admin/api/comments/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(theirs.to_lowercase().contains(&lower));
+    check.check("preview", &preview.text().await.unwrap());
 }
