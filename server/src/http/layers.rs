@@ -14,6 +14,7 @@ use tower_http::{
     compression::CompressionLayer,
     cors::{AllowOrigin, CorsLayer},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
     trace::{DefaultOnResponse, TraceLayer},
 };
@@ -62,6 +63,12 @@ pub fn api(router: Router<AppState>, state: &AppState) -> Router<AppState> {
 /// Layers for every route, outermost last.
 pub fn common(router: Router) -> Router {
     router
+        // Every answer is read only as the type it names: JSON, the widget's
+        // files, errors. Pages that set it themselves keep theirs.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             axum::response::IntoResponse::into_response(Error::Internal(anyhow::anyhow!(
                 "a handler panicked"

@@ -145,7 +145,8 @@ fn odd_method(len: usize) -> reqwest::Method {
 
 on_both_backends!(
     setup_attempts_from_one_address_are_limited_with_retry_after,
-    made_up_method_names_share_one_metrics_label_and_keep_metrics_small
+    made_up_method_names_share_one_metrics_label_and_keep_metrics_small,
+    every_route_family_says_nosniff_and_the_admin_api_is_never_cached
 );
 
 async fn setup_attempts_from_one_address_are_limited_with_retry_after(backend: Backend) {
@@ -197,4 +198,48 @@ async fn made_up_method_names_share_one_metrics_label_and_keep_metrics_small(bac
     let text = r.text().await.unwrap();
     assert!(text.len() < 100 * 1024, "/metrics is {} bytes", text.len());
     assert!(text.contains("method=\"other\""), "{text}");
+}
+
+/// The attack pass's header finding: the admin JSON (e-mails, IP hashes)
+/// had no `Cache-Control`, and the API's JSON no `nosniff`.
+async fn every_route_family_says_nosniff_and_the_admin_api_is_never_cached(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let public = [
+        "/api/v1/sites/demo/thread?page=/a",
+        "/api/v1/sites/demo/counts?page=/a",
+        "/api/v1/sites/nowhere/thread?page=/a",
+        "/api/v1/openapi.json",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/embed.js",
+        "/count.js",
+        "/no/such/route",
+    ];
+    for path in public {
+        let r = app.get_raw(path).await;
+        assert!(r.status().as_u16() < 500, "{path}: {}", r.status());
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{path}");
+    }
+    let admin = app.admin("mod@example.org", &["demo"]).await;
+    let json = [
+        "/admin/api/session",
+        "/admin/api/sites",
+        "/admin/api/queue",
+        "/admin/api/comments",
+        "/admin/api/no-such-route",
+    ];
+    for path in json {
+        let r = admin.get(path).await;
+        assert!(r.status().as_u16() < 500, "{path}: {}", r.status());
+        assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{path}");
+        // And without a session: the refusal is not cached either.
+        let r = app.get_raw(path).await;
+        assert_eq!(
+            r.headers()["cache-control"],
+            "no-store",
+            "{path}, logged out"
+        );
+    }
 }

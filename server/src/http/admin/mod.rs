@@ -16,13 +16,14 @@ pub mod sites;
 
 use axum::{
     extract::{Request, State},
-    http::{header, HeaderMap, Method, StatusCode},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::{delete, get, post},
     Router,
 };
 use confab_api::ErrorCode;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::{AppState, Error, Result};
 
@@ -52,7 +53,17 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/admin/mail",
             get(pages::mail_page).post(pages::mail_action),
         )
-        .nest("/admin/api", api)
+        // The admin JSON holds e-mails and IP hashes: no cache keeps it.
+        .nest(
+            "/admin/api",
+            // Its own fallback, so that an unknown admin route gets the
+            // header too rather than falling to the outer one.
+            api.fallback(|| async { Error::not_found("no such route") })
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-store"),
+                )),
+        )
         .layer(middleware::from_fn_with_state(state.clone(), same_origin))
 }
 
