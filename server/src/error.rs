@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use axum::{
-    extract::rejection::{JsonRejection, PathRejection, QueryRejection},
     http::StatusCode,
     response::{IntoResponse, Response},
     Json,
@@ -140,36 +139,6 @@ impl From<Refusal> for Error {
             )
             .with_field("parent"),
         }
-    }
-}
-
-impl From<JsonRejection> for Error {
-    fn from(rejection: JsonRejection) -> Self {
-        let (status, code) = match rejection.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => {
-                (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
-            }
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                ErrorCode::UnsupportedMediaType,
-            ),
-            // Syntax errors (400) and shape errors (422) are both a body we
-            // cannot read: one code keeps the widget simple.
-            _ => (StatusCode::BAD_REQUEST, ErrorCode::InvalidJson),
-        };
-        Self::client(status, code, rejection.body_text())
-    }
-}
-
-impl From<QueryRejection> for Error {
-    fn from(rejection: QueryRejection) -> Self {
-        Self::bad_request(rejection.body_text())
-    }
-}
-
-impl From<PathRejection> for Error {
-    fn from(rejection: PathRejection) -> Self {
-        Self::bad_request(rejection.body_text())
     }
 }
 

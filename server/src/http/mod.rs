@@ -13,6 +13,7 @@ pub mod health;
 pub mod layers;
 pub mod metrics;
 pub mod preview;
+mod rejections;
 pub mod thread;
 pub mod votes;
 

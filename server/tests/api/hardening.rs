@@ -9,7 +9,9 @@ use std::{
     time::Duration,
 };
 
+use confab_api::ErrorBody;
 use rand::{distributions::Alphanumeric, Rng};
+use serde_json::json;
 
 use confab_testkit::{on_both_backends, Running};
 
@@ -146,7 +148,8 @@ fn odd_method(len: usize) -> reqwest::Method {
 on_both_backends!(
     setup_attempts_from_one_address_are_limited_with_retry_after,
     made_up_method_names_share_one_metrics_label_and_keep_metrics_small,
-    every_route_family_says_nosniff_and_the_admin_api_is_never_cached
+    every_route_family_says_nosniff_and_the_admin_api_is_never_cached,
+    a_body_query_or_path_of_the_wrong_shape_names_the_field_in_plain_words
 );
 
 async fn setup_attempts_from_one_address_are_limited_with_retry_after(backend: Backend) {
@@ -240,6 +243,85 @@ async fn every_route_family_says_nosniff_and_the_admin_api_is_never_cached(backe
             r.headers()["cache-control"],
             "no-store",
             "{path}, logged out"
+        );
+    }
+}
+
+/// The attack pass's finding: validation errors echoed serde's internals
+/// (`expected i8`, ``Cannot parse … to a `i64` ``).
+async fn a_body_query_or_path_of_the_wrong_shape_names_the_field_in_plain_words(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let id = app
+        .comment("/shape", "something to vote on")
+        .await
+        .comment
+        .id;
+    let vote = format!("/api/v1/comments/{id}/vote");
+    let comments = "/api/v1/sites/demo/comments";
+    let cases: Vec<(&str, reqwest::Response, u16, &str, Option<&str>)> = vec![
+        (
+            "a vote out of range",
+            app.post_json(&vote, &json!({"value": 500})).await,
+            400,
+            "invalid_json",
+            Some("value"),
+        ),
+        (
+            // The comment is flattened into the body beside its signals,
+            // and serde's flatten loses the path: plain words, no field.
+            "a page that is a number",
+            app.post_json(comments, &json!({"page": 5, "body": "x"}))
+                .await,
+            400,
+            "invalid_json",
+            None,
+        ),
+        (
+            "no body",
+            app.post_json(comments, &json!({"page": "/shape"})).await,
+            400,
+            "invalid_json",
+            Some("body"),
+        ),
+        (
+            "a limit that is a word",
+            app.get_raw("/api/v1/sites/demo/thread?page=/a&limit=many")
+                .await,
+            400,
+            "bad_request",
+            Some("limit"),
+        ),
+        (
+            "an id that is a word",
+            app.post_json("/api/v1/comments/abc/vote", &json!({"value": 1}))
+                .await,
+            400,
+            "bad_request",
+            Some("id"),
+        ),
+    ];
+    for (what, r, status, code, field) in cases {
+        assert_eq!(r.status().as_u16(), status, "{what}");
+        let body: ErrorBody = r.json().await.unwrap();
+        assert_eq!(body.error.code.as_str(), code, "{what}");
+        assert_eq!(body.error.field.as_deref(), field, "{what}");
+        let m = &body.error.message;
+        for internal in [
+            "i8",
+            "i64",
+            "usize",
+            "expected",
+            "line 1",
+            "column",
+            "Cannot parse",
+            "invalid digit",
+            "deserialize",
+        ] {
+            assert!(!m.contains(internal), "{what}: {internal:?} in {m:?}");
+        }
+        assert!(
+            m.contains(field.unwrap_or("")),
+            "{what}: {m:?} names the field"
         );
     }
 }
