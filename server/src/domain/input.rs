@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+
 use super::PageKey;
 
 /// Why an input was refused, naming the field for the widget to highlight.
@@ -85,7 +87,7 @@ impl NewCommentInput {
         Ok(Self {
             page: PageKey::parse(&new.page).map_err(|m| InputError::new("page", m))?,
             body: CommentBody::parse(&new.body, max_body)?,
-            author: plain_line("author", new.author.as_deref(), AUTHOR_MAX)?.unwrap_or_default(),
+            author: name("author", new.author.as_deref(), AUTHOR_MAX)?.unwrap_or_default(),
             email: email(new.email.as_deref())?,
             website: http_url("website", new.website.as_deref(), WEBSITE_MAX)?,
             title: plain_line("title", new.title.as_deref(), TITLE_MAX)?,
@@ -120,27 +122,57 @@ pub fn plain_line(
 /// Whether `text` shows nothing: only whitespace and the invisible
 /// characters people use to post "empty" comments and names.
 fn blank(text: &str) -> bool {
-    text.chars().all(|c| {
-        c.is_whitespace()
-            || matches!(
-                c,
-                '\u{00AD}'
-                    | '\u{034F}'
-                    | '\u{061C}'
-                    | '\u{115F}'
-                    | '\u{1160}'
-                    | '\u{17B4}'
-                    | '\u{17B5}'
-                    | '\u{180E}'
-                    | '\u{200B}'..='\u{200F}'
-                    | '\u{2060}'..='\u{2064}'
-                    | '\u{206A}'..='\u{206F}'
-                    | '\u{2800}'
-                    | '\u{3164}'
-                    | '\u{FEFF}'
-                    | '\u{FFA0}'
-            )
-    })
+    text.chars().all(|c| c.is_whitespace() || shows_nothing(c))
+}
+
+/// The invisible characters of [`blank`]: zero-width and format
+/// characters, and the fillers of Hangul, Braille and Mongolian that draw
+/// as empty space.
+fn shows_nothing(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{206A}'..='\u{206F}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+    )
+}
+
+/// What a name may not hold although it draws nothing: format characters
+/// (zero-width spaces and joiners, soft hyphens, directional marks, tag
+/// characters, interlinear annotations), line and paragraph separators, and
+/// the fillers of [`shows_nothing`]. `Ad\u{200B}min` would read as "Admin".
+pub fn invisible(c: char) -> bool {
+    matches!(
+        c.general_category(),
+        GeneralCategory::Format
+            | GeneralCategory::LineSeparator
+            | GeneralCategory::ParagraphSeparator
+    ) || shows_nothing(c)
+}
+
+/// A reader's name: a [`plain_line`] with no [`invisible`] characters.
+pub fn name(
+    field: &'static str,
+    raw: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, InputError> {
+    let name = plain_line(field, raw, max)?;
+    if name.as_deref().is_some_and(|n| n.chars().any(invisible)) {
+        return Err(InputError::new(field, "contains invisible characters"));
+    }
+    Ok(name)
 }
 
 /// More combining marks than this on one character is "zalgo" text, drawn
@@ -163,8 +195,10 @@ fn no_tricks(field: &'static str, text: &str) -> Result<(), InputError> {
             "contains bidirectional override characters",
         ));
     }
+    // Marks are counted per letter they stack on: an invisible character
+    // between two runs of marks joins them rather than starting anew.
     let mut run = 0;
-    for c in text.chars() {
+    for c in text.chars().filter(|c| !invisible(*c)) {
         run = if unicode_normalization::char::is_combining_mark(c) {
             run + 1
         } else {
@@ -262,6 +296,50 @@ mod tests {
             assert!(CommentBody::parse(good, 100).is_ok(), "{good:?}");
             assert!(plain_line("author", Some(good), 100).is_ok(), "{good:?}");
         }
+    }
+
+    #[test]
+    fn zalgo_split_by_invisible_characters_is_still_zalgo() {
+        let marks = "\u{0336}\u{0337}\u{0338}\u{0339}\u{033A}";
+        let split = format!("Z{marks}\u{200B}{marks}");
+        assert!(CommentBody::parse(&split, 100).is_err(), "{split:?}");
+        assert!(CommentBody::parse(&format!("Z{marks} Z{marks}"), 100).is_ok());
+    }
+
+    #[test]
+    fn names_refuse_invisible_characters_that_plain_lines_allow() {
+        for bad in [
+            "Ad\u{200B}min",
+            "Ad\u{200D}min",
+            "Ad\u{2060}min",
+            "Ad\u{00AD}min",
+            "Admin\u{E0041}",
+            "Ad\u{206A}min",
+            "Ad\u{2028}min",
+            "Ad\u{FFF9}min",
+            "Ad\u{200E}min",
+        ] {
+            assert!(name("author", Some(bad), 100).is_err(), "{bad:?}");
+        }
+        for good in [
+            "Admin",
+            "שָׁלוֹם",
+            "Tiếng Việt",
+            "Zoë",
+            "李小龙",
+            "Ann-Marie O'Neil",
+        ] {
+            assert_eq!(
+                name("author", Some(good), 100),
+                Ok(Some(good.to_owned())),
+                "{good:?}"
+            );
+        }
+        assert_eq!(
+            name("author", Some("\u{2800}\u{200B}"), 5),
+            Ok(None),
+            "blank is not given"
+        );
     }
 
     #[test]

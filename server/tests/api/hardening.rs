@@ -149,7 +149,8 @@ on_both_backends!(
     setup_attempts_from_one_address_are_limited_with_retry_after,
     made_up_method_names_share_one_metrics_label_and_keep_metrics_small,
     every_route_family_says_nosniff_and_the_admin_api_is_never_cached,
-    a_body_query_or_path_of_the_wrong_shape_names_the_field_in_plain_words
+    a_body_query_or_path_of_the_wrong_shape_names_the_field_in_plain_words,
+    a_name_with_invisible_characters_is_refused_and_stores_nothing
 );
 
 async fn setup_attempts_from_one_address_are_limited_with_retry_after(backend: Backend) {
@@ -324,4 +325,26 @@ async fn a_body_query_or_path_of_the_wrong_shape_names_the_field_in_plain_words(
             "{what}: {m:?} names the field"
         );
     }
+}
+
+/// The attack pass's finding: `Ad\u{200b}min` was accepted and displayed
+/// as "Admin".
+async fn a_name_with_invisible_characters_is_refused_and_stores_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for author in [
+        "Ad\u{200B}min",
+        "Ad\u{200D}min",
+        "Admin\u{E0041}",
+        "Ad\u{2028}min",
+    ] {
+        let body = json!({"page": "/names", "body": "hello", "author": author});
+        let r = app.post_comment_raw(&body).await;
+        assert_eq!(r.status(), 422, "{author:?}");
+        let e: ErrorBody = r.json().await.unwrap();
+        assert_eq!(e.error.field.as_deref(), Some("author"), "{author:?}");
+    }
+    let thread = app.thread("/names").await;
+    assert_eq!(thread.total, 0, "nothing was stored");
+    let ok = json!({"page": "/names", "body": "hello", "author": "Zoë Ann-Marie"});
+    assert_eq!(app.post_comment_raw(&ok).await.status(), 201);
 }

@@ -45,12 +45,14 @@ impl Field {
 }
 
 /// The payload without what no text field accepts: control characters,
-/// bidi controls, and combining marks past the zalgo limit (the server's
-/// own rules, from `confab::domain::input`).
+/// bidi controls, invisible characters (which names refuse, and which zalgo
+/// counting looks through), and combining marks past the zalgo limit (the
+/// server's own rules, from `confab::domain::input`).
 fn printable(p: &str) -> String {
-    use confab::domain::input::{bidi_control, MAX_MARKS};
+    use confab::domain::input::{bidi_control, invisible, MAX_MARKS};
     let mut marks = 0;
     p.chars()
+        .filter(|&c| !invisible(c))
         .filter(|&c| {
             let mark = unicode_normalization::char::is_combining_mark(c);
             marks = if mark { marks + 1 } else { 0 };
