@@ -44,10 +44,12 @@ where
 /// probing and use by a child process.
 pub fn free_port() -> u16 {
     use rand::Rng;
-    loop {
+    // Bounded: a machine with no free port in 1,000 tries fails the test.
+    for _ in 0..1_000 {
         let port = rand::thread_rng().gen_range(20_000..32_000);
         if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
             return port;
         }
     }
+    panic!("no free port between 20000 and 32000 in 1,000 tries");
 }
