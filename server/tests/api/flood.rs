@@ -152,11 +152,7 @@ async fn flood_over_one_connection(app: Arc<TestApp>, fired: Arc<AtomicU64>) -> 
         match r.status().as_u16() {
             201 | 202 => created += 1,
             429 => {
-                let retry: u64 = r.headers()["retry-after"]
-                    .to_str()
-                    .unwrap()
-                    .parse()
-                    .unwrap();
+                let retry = retry_after(&r);
                 assert!((1..=60).contains(&retry), "Retry-After: {retry}");
                 let body: ErrorBody = r.json().await.unwrap();
                 assert_eq!(body.error.code, ErrorCode::RateLimited);

@@ -207,3 +207,13 @@ pub async fn assert_error(r: Response, status: u16, code: ErrorCode) -> ApiError
     assert_eq!(body.error.code, code, "wrong code: {}", body.error.message);
     body.error
 }
+
+/// The seconds a 429's `Retry-After` header asks for; a missing or
+/// unreadable header fails the test.
+pub fn retry_after(r: &Response) -> u64 {
+    r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}

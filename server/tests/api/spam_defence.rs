@@ -58,11 +58,7 @@ async fn posting_too_fast_from_one_ip_gets_429_with_retry_after(backend: Backend
     let r = app
         .post_comment_raw(&json!({"page": "/c", "body": "three"}))
         .await;
-    let retry: u64 = r.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry = retry_after(&r);
     assert!((1..=60).contains(&retry));
     assert_error(r, 429, ErrorCode::RateLimited).await;
     assert_eq!(app.thread("/c").await.total, 0);
