@@ -123,7 +123,7 @@ impl Server {
 
     /// Resident memory now, in KiB.
     pub fn rss_kib(&self) -> Option<u64> {
-        rss_kib(self.pid)
+        confab_testkit::rss_kib(self.pid)
     }
 
     /// Stops the server with SIGTERM, so SQLite checkpoints and closes.
@@ -136,13 +136,6 @@ impl Server {
     pub async fn kill(mut self) {
         let _ = self.child.kill().await;
     }
-}
-
-/// `VmRSS` from /proc/PID/status, in KiB.
-pub fn rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Samples a process's RSS every 100 ms until stopped (at most 10 minutes)
@@ -162,7 +155,7 @@ impl RssPeak {
                 if flag.load(Ordering::Relaxed) {
                     break;
                 }
-                peak = peak.max(rss_kib(pid).unwrap_or(0));
+                peak = peak.max(confab_testkit::rss_kib(pid).unwrap_or(0));
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
             peak

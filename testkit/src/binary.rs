@@ -107,3 +107,10 @@ impl Drop for Running {
         let _ = self.child.wait();
     }
 }
+
+/// `VmRSS` from /proc/PID/status, in KiB.
+pub fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}

@@ -22,7 +22,7 @@ mod smtp;
 mod wait;
 
 pub use app::{spawn_app, Served};
-pub use binary::{Confab, Running};
+pub use binary::{rss_kib, Confab, Running};
 pub use browser::{Chromedriver, Session};
 pub use db::{Backend, TestDb};
 pub use smtp::{decode_qp, Received, SmtpSink};

@@ -19,14 +19,7 @@ use crate::{crash::start, helpers::*};
 
 /// `VmRSS` of a process, in bytes.
 fn rss(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let kib: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap();
-    kib * 1024
+    confab_testkit::rss_kib(pid).expect("the server's VmRSS") * 1024
 }
 
 /// The `confab` binary on a fresh SQLite file, its own process, so that its
