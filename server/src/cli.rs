@@ -1,9 +1,9 @@
 //! The command line: `confab serve` (the default), `confab site add|list`,
-//! `confab moderator add|list|remove` and `confab backup FILE`.
+//! `confab moderator add|reset|list|remove` and `confab backup FILE`.
 //! Flags win over `CONFAB_*` environment variables (clap reads both), which
 //! win over the config file, which wins over the defaults.
 
-use std::{net::IpAddr, net::SocketAddr, path::PathBuf};
+use std::{io::Write, net::IpAddr, net::SocketAddr, path::PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -76,8 +76,9 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum ModeratorCommand {
-    /// Add a moderator, or give one more sites. Without --password-stdin it
-    /// prints a one-time link (valid 48 hours) where they choose a password.
+    /// Add a moderator, or give one more sites. To one without a password
+    /// yet it prints a one-time link (valid 48 hours) where they choose one,
+    /// unless --password-stdin; a moderator's password is never changed.
     Add {
         email: String,
         /// A site slug they moderate (repeatable).
@@ -87,10 +88,19 @@ pub enum ModeratorCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Remove a moderator's password, end their sessions and links, and
+    /// print a new one-time link (valid 48 hours) where they choose one.
+    Reset { email: String },
     /// List the moderators with their sites.
     List,
-    /// Remove a moderator and end their sessions.
-    Remove { email: String },
+    /// Remove a moderator and end their sessions, or with --site take only
+    /// those sites away from them.
+    Remove {
+        email: String,
+        /// A site slug they no longer moderate (repeatable).
+        #[arg(long = "site")]
+        sites: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,6 +159,11 @@ impl Settings {
 
 /// Runs what the command line asks for.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    run_to(cli, &mut std::io::stdout()).await
+}
+
+/// Runs what the command line asks for, writing what it prints to `out`.
+pub async fn run_to(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()> {
     let config = cli.settings.config()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
@@ -172,15 +187,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     moderation,
                 })
                 .await?;
-            println!("{}", describe(&site));
+            writeln!(out, "{}", describe(&site))?;
         }
         Command::Site(SiteCommand::List) => {
             let store = store::connect(&config.database_url).await?;
             for site in store.sites().await? {
-                println!("{}", describe(&site));
+                writeln!(out, "{}", describe(&site))?;
             }
         }
-        Command::Moderator(command) => moderator(&config, command).await?,
+        Command::Moderator(command) => moderator(&config, command, out).await?,
         Command::Backup { file } => {
             if store::is_postgres(&config.database_url) {
                 anyhow::bail!(
@@ -190,7 +205,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let store = store::connect(&config.database_url).await?;
             store.backup(&file).await?;
-            println!("{}", file.display());
+            writeln!(out, "{}", file.display())?;
         }
     }
     Ok(())
@@ -199,7 +214,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 /// How long a setup link printed by `moderator add` works.
 pub const SETUP_TTL_MS: i64 = 48 * 60 * 60 * 1000;
 
-async fn moderator(config: &Config, command: ModeratorCommand) -> anyhow::Result<()> {
+async fn moderator(
+    config: &Config,
+    command: ModeratorCommand,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<()> {
     let store = store::connect(&config.database_url).await?;
     match command {
         ModeratorCommand::Add {
@@ -211,32 +230,39 @@ async fn moderator(config: &Config, command: ModeratorCommand) -> anyhow::Result
                 .map_err(|e| anyhow::anyhow!("{e}"))?
                 .unwrap_or_default()
                 .to_lowercase();
-            let mut ids = Vec::with_capacity(sites.len());
-            for slug in &sites {
-                let site = store.site(slug).await?;
-                ids.push(site.ok_or_else(|| anyhow::anyhow!("no site {slug:?}"))?.id);
+            let ids = site_ids(store.as_ref(), &sites).await?;
+            let existing = store.moderator_by_email(&email).await?;
+            let active = existing.is_some_and(|m| m.password_hash.is_some());
+            // Adding must never take an account over: a setup link or a
+            // password from here would reset an active moderator's.
+            if active && password_stdin {
+                anyhow::bail!(
+                    "{email} already has a password; `confab moderator reset {email}` \
+                     removes it and prints a new setup link"
+                );
             }
             let hash = if password_stdin {
-                let mut line = String::new();
-                std::io::stdin().read_line(&mut line)?;
-                let pass = line.trim_end_matches(['\r', '\n']).to_owned();
-                password::check_new(&pass).map_err(anyhow::Error::msg)?;
-                Some(passwords::hash(pass).await?)
+                Some(passwords::hash(read_new_password()?).await?)
             } else {
                 None
             };
             let m = store.add_moderator(&email, hash.as_deref(), &ids).await?;
-            println!("{}\t{}", m.email, sites.join(","));
-            if !password_stdin {
-                let (token, token_hash) = secrets::new_token();
-                store
-                    .add_setup_token(&token_hash, m.id, now_ms() + SETUP_TTL_MS)
-                    .await?;
-                println!(
-                    "Set a password within 48 hours at {}/admin/setup?token={token}",
-                    config.public_url()
-                );
+            writeln!(out, "{}\t{}", m.email, sites.join(","))?;
+            if active {
+                writeln!(out, "{email} already has a password, which stays as it is.")?;
+            } else if m.password_hash.is_none() {
+                setup_link(config, store.as_ref(), m.id, out).await?;
             }
+        }
+        ModeratorCommand::Reset { email } => {
+            let m = known(store.as_ref(), &email).await?;
+            store.reset_password(m.id).await?;
+            writeln!(
+                out,
+                "{}: password removed, sessions and older links ended.",
+                m.email
+            )?;
+            setup_link(config, store.as_ref(), m.id, out).await?;
         }
         ModeratorCommand::List => {
             for (m, sites) in store.moderators().await? {
@@ -245,15 +271,64 @@ async fn moderator(config: &Config, command: ModeratorCommand) -> anyhow::Result
                 } else {
                     "no password yet"
                 };
-                println!("{}\t{}\t{state}", m.email, sites.join(","));
+                writeln!(out, "{}\t{}\t{state}", m.email, sites.join(","))?;
             }
         }
-        ModeratorCommand::Remove { email } => {
+        ModeratorCommand::Remove { email, sites } if sites.is_empty() => {
             if !store.remove_moderator(&email.trim().to_lowercase()).await? {
                 anyhow::bail!("no moderator {email:?}");
             }
         }
+        ModeratorCommand::Remove { email, sites } => {
+            let m = known(store.as_ref(), &email).await?;
+            let ids = site_ids(store.as_ref(), &sites).await?;
+            store.remove_moderator_sites(m.id, &ids).await?;
+        }
     }
+    Ok(())
+}
+
+/// The first line of standard input, if it is an acceptable password.
+fn read_new_password() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let pass = line.trim_end_matches(['\r', '\n']).to_owned();
+    password::check_new(&pass).map_err(anyhow::Error::msg)?;
+    Ok(pass)
+}
+
+async fn known(store: &dyn store::Store, email: &str) -> anyhow::Result<store::Moderator> {
+    store
+        .moderator_by_email(&email.trim().to_lowercase())
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no moderator {email:?}"))
+}
+
+async fn site_ids(store: &dyn store::Store, slugs: &[String]) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(slugs.len());
+    for slug in slugs {
+        let site = store.site(slug).await?;
+        ids.push(site.ok_or_else(|| anyhow::anyhow!("no site {slug:?}"))?.id);
+    }
+    Ok(ids)
+}
+
+/// Stores a new setup link for a moderator without a password and prints it.
+async fn setup_link(
+    config: &Config,
+    store: &dyn store::Store,
+    moderator_id: i64,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<()> {
+    let (token, token_hash) = secrets::new_token();
+    store
+        .add_setup_token(&token_hash, moderator_id, now_ms() + SETUP_TTL_MS)
+        .await?;
+    writeln!(
+        out,
+        "Set a password within 48 hours at {}/admin/setup?token={token}",
+        config.public_url()
+    )?;
     Ok(())
 }
 

@@ -121,8 +121,22 @@ pub struct Limits {
     pub posts_per_minute_page: u32,
     /// Failed logins per 15 minutes from one IP address, per instance.
     pub login_failures_per_ip: u32,
-    /// Failed logins per 15 minutes for one e-mail, per instance.
+    /// Failed logins for one e-mail before each further failure makes the
+    /// next attempt wait, 1 s doubling up to `login_delay_max_secs`, per
+    /// instance; forgotten after 15 quiet minutes. 0 is off.
     pub login_failures_per_email: u32,
+    /// The longest such wait, in seconds.
+    pub login_delay_max_secs: u64,
+}
+
+impl Limits {
+    /// How failed logins per e-mail delay the next attempt.
+    pub fn login_delays(&self) -> crate::login_delays::Policy {
+        crate::login_delays::Policy {
+            free: self.login_failures_per_email,
+            max: Duration::from_secs(self.login_delay_max_secs),
+        }
+    }
 }
 
 impl Default for Limits {
@@ -138,6 +152,7 @@ impl Default for Limits {
             posts_per_minute_page: 30,
             login_failures_per_ip: 20,
             login_failures_per_email: 5,
+            login_delay_max_secs: 300,
         }
     }
 }

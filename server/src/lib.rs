@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod login_delays;
 pub mod moderation;
 pub mod notify;
 pub mod ratelimit;
@@ -49,8 +50,10 @@ pub struct AppState {
     pub metrics: Arc<http::metrics::Metrics>,
     /// New comments per IP and per page (a one-minute window).
     pub posts: Arc<ratelimit::RateLimiter>,
-    /// Failed logins per IP and per e-mail (a 15-minute window).
+    /// Failed logins and setups per IP (a 15-minute window).
     pub logins: Arc<ratelimit::RateLimiter>,
+    /// The growing waits after failed logins per e-mail.
+    pub login_delays: Arc<login_delays::LoginDelays>,
     pub spam: Arc<moderation::spam::SpamModels>,
     pub mailer: Option<Arc<moderation::mail::Mailer>>,
     /// Signs e-mailed links; the same on every instance.
@@ -102,6 +105,7 @@ impl AppState {
         Ok(Self {
             posts: Arc::new(ratelimit::RateLimiter::new(Duration::from_secs(60))),
             logins: Arc::new(ratelimit::RateLimiter::new(Duration::from_secs(15 * 60))),
+            login_delays: Arc::default(),
             spam: Arc::new(moderation::spam::SpamModels::new(Duration::from_secs(
                 config.spam.reload_secs,
             ))),

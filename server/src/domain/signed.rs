@@ -1,5 +1,6 @@
 //! Signed one-click links for e-mail: `approve` or `delete` one comment, on
-//! behalf of one moderator, until an expiry. The HMAC key is the server's
+//! behalf of one moderator, while the comment keeps the status it had when
+//! the mail was sent, until an expiry. The HMAC key is the server's
 //! `secret_key`, shared by every instance, so any instance can check a link.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
@@ -12,6 +13,9 @@ pub struct LinkClaim {
     pub action: String,
     pub comment: i64,
     pub moderator: i64,
+    /// The comment's status when the link was made (`pending`): the link
+    /// is good only while the comment still has it.
+    pub status: String,
     /// Unix milliseconds.
     pub expires: i64,
 }
@@ -20,8 +24,8 @@ impl LinkClaim {
     /// `payload.signature`, both URL-safe base64.
     pub fn sign(&self, key: &[u8]) -> String {
         let payload = format!(
-            "{}.{}.{}.{}",
-            self.action, self.comment, self.moderator, self.expires
+            "{}.{}.{}.{}.{}",
+            self.action, self.comment, self.moderator, self.status, self.expires
         );
         let sig = mac(key, payload.as_bytes()).finalize().into_bytes();
         format!(
@@ -44,6 +48,7 @@ impl LinkClaim {
             action: parts.next()?.to_owned(),
             comment: parts.next()?.parse().ok()?,
             moderator: parts.next()?.parse().ok()?,
+            status: parts.next()?.to_owned(),
             expires: parts.next()?.parse().ok()?,
         };
         (parts.next().is_none() && claim.expires > now_ms).then_some(claim)
@@ -67,6 +72,7 @@ mod tests {
             action: "approve".into(),
             comment: 7,
             moderator: 2,
+            status: "pending".into(),
             expires: 1_000,
         }
     }

@@ -16,6 +16,9 @@ pub const AUTHOR_HEADER: &str = "x-confab-author";
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 pub struct Client {
+    /// The address itself, for what must outlive the day's salt (see
+    /// `login_delays.rs`); everything stored uses `ip_hash`.
+    pub ip: Option<IpAddr>,
     pub ip_hash: String,
     pub voter: String,
 }
@@ -33,7 +36,7 @@ impl FromRequestParts<AppState> for Client {
         let salt = state.store.daily_salt(now_ms() / DAY_MS).await?;
         let ip_hash = secrets::ip_hash(&salt, &ip.map(|ip| ip.to_string()).unwrap_or_default());
         let voter = secrets::voter(token, &ip_hash);
-        Ok(Self { ip_hash, voter })
+        Ok(Self { ip, ip_hash, voter })
     }
 }
 

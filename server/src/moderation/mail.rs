@@ -100,7 +100,7 @@ impl Held<'_> {
             "A comment on {page} ({site}) is waiting for moderation.\n\n\
              From: {author}\nHeld because: {reason}\n\n{source}\n\n\
              Approve: {approve}\nDelete: {delete}\n\
-             Each link opens a page that asks you to confirm. They work for 7 days.\n\n\
+             Each link opens a page that asks you to confirm. They work once, within 7 days.\n\n\
              All waiting comments: {dashboard}\n",
             page = self.page,
             site = self.site_name,
@@ -135,7 +135,7 @@ impl Held<'_> {
                     "\n"
                     p { a href=(self.approve_url) { "Approve" } " | " a href=(self.delete_url) { "Delete" } }
                     "\n"
-                    p { "Each link opens a page that asks you to confirm. They work for 7 days." }
+                    p { "Each link opens a page that asks you to confirm. They work once, within 7 days." }
                     "\n"
                     p { a href=(self.dashboard_url) { "All waiting comments" } }
                 }
@@ -168,6 +168,7 @@ pub fn notify_held(state: &AppState, site: &Site, comment: AdminCommentRow) {
                     action: action.to_owned(),
                     comment: comment.id,
                     moderator: m.id,
+                    status: comment.status().as_str().to_owned(),
                     expires,
                 }
                 .sign(&state.signing_key);

@@ -15,7 +15,7 @@ macro_rules! accounts_store {
                 let moderator: $crate::store::Moderator = sqlx::query_as(
                     "INSERT INTO moderators (email, password_hash, created) VALUES ($1, $2, $3)
                      ON CONFLICT (email) DO UPDATE
-                     SET password_hash = COALESCE(excluded.password_hash, moderators.password_hash)
+                     SET password_hash = COALESCE(moderators.password_hash, excluded.password_hash)
                      RETURNING id, email, password_hash",
                 )
                 .bind(email)
@@ -120,11 +120,37 @@ macro_rules! accounts_store {
                     .bind(hash)
                     .execute(&mut *tx)
                     .await?;
-                // A new password is often a response to a leak: old sessions end.
-                sqlx::query("DELETE FROM sessions WHERE moderator_id = $1")
+                end_sessions_and_links(&mut tx, moderator_id).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn reset_password(&self, moderator_id: i64) -> anyhow::Result<()> {
+                let mut tx = self.write.begin().await?;
+                sqlx::query("UPDATE moderators SET password_hash = NULL WHERE id = $1")
                     .bind(moderator_id)
                     .execute(&mut *tx)
                     .await?;
+                end_sessions_and_links(&mut tx, moderator_id).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn remove_moderator_sites(
+                &self,
+                moderator_id: i64,
+                site_ids: &[i64],
+            ) -> anyhow::Result<()> {
+                let mut tx = self.write.begin().await?;
+                for site in site_ids {
+                    sqlx::query(
+                        "DELETE FROM moderator_sites WHERE moderator_id = $1 AND site_id = $2",
+                    )
+                    .bind(moderator_id)
+                    .bind(site)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }
@@ -151,8 +177,13 @@ macro_rules! accounts_store {
                 token_hash: &str,
                 now_ms: i64,
             ) -> anyhow::Result<Option<i64>> {
+                // Only a moderator without a password has a live link: one
+                // that outlived its password (made before links were
+                // deleted with it) must not reset an active account.
                 let row: Option<(i64,)> = sqlx::query_as(
-                    "SELECT moderator_id FROM setup_tokens WHERE token_hash = $1 AND expires > $2",
+                    "SELECT t.moderator_id FROM setup_tokens t
+                     JOIN moderators m ON m.id = t.moderator_id
+                     WHERE t.token_hash = $1 AND t.expires > $2 AND m.password_hash IS NULL",
                 )
                 .bind(token_hash)
                 .bind(now_ms)
@@ -161,18 +192,38 @@ macro_rules! accounts_store {
                 Ok(row.map(|(id,)| id))
             }
 
-            async fn take_setup_token(
+            async fn redeem_setup_token(
                 &self,
                 token_hash: &str,
+                password_hash: &str,
                 now_ms: i64,
             ) -> anyhow::Result<Option<i64>> {
+                let mut tx = self.write.begin().await?;
                 let row: Option<(i64, i64)> = sqlx::query_as(
                     "DELETE FROM setup_tokens WHERE token_hash = $1 RETURNING moderator_id, expires",
                 )
                 .bind(token_hash)
-                .fetch_optional(&self.write)
+                .fetch_optional(&mut *tx)
                 .await?;
-                Ok(row.filter(|(_, expires)| *expires > now_ms).map(|(id, _)| id))
+                let Some((id, _)) = row.filter(|(_, expires)| *expires > now_ms) else {
+                    tx.commit().await?;
+                    return Ok(None);
+                };
+                // A first password only: of two links racing, one wins.
+                let set = sqlx::query(
+                    "UPDATE moderators SET password_hash = $2 WHERE id = $1 AND password_hash IS NULL",
+                )
+                .bind(id)
+                .bind(password_hash)
+                .execute(&mut *tx)
+                .await?;
+                if set.rows_affected() == 0 {
+                    tx.commit().await?;
+                    return Ok(None);
+                }
+                end_sessions_and_links(&mut tx, id).await?;
+                tx.commit().await?;
+                Ok(Some(id))
             }
 
             async fn add_session(
@@ -227,6 +278,22 @@ macro_rules! accounts_store {
                     .await?;
                 Ok(())
             }
+        }
+
+        /// What a new (or no) password ends: every session, since a new
+        /// password is often a response to a leak, and every other setup
+        /// link, so that an older link cannot take the account back.
+        async fn end_sessions_and_links(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            moderator_id: i64,
+        ) -> anyhow::Result<()> {
+            for sql in [
+                "DELETE FROM sessions WHERE moderator_id = $1",
+                "DELETE FROM setup_tokens WHERE moderator_id = $1",
+            ] {
+                sqlx::query(sql).bind(moderator_id).execute(&mut **tx).await?;
+            }
+            Ok(())
         }
     };
 }

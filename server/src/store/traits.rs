@@ -106,8 +106,8 @@ pub trait ModerationStore: Send + Sync {
 /// Moderators, their setup links and their sessions.
 #[async_trait]
 pub trait Accounts: Send + Sync {
-    /// Adds a moderator, or adds sites to one; sets the password hash when
-    /// one is given.
+    /// Adds a moderator, or adds sites to one. The password hash is stored
+    /// only when they have none: adding never replaces a password.
     async fn add_moderator(
         &self,
         email: &str,
@@ -122,8 +122,17 @@ pub trait Accounts: Send + Sync {
     async fn remove_moderator(&self, email: &str) -> anyhow::Result<bool>;
     async fn moderator_site_ids(&self, moderator_id: i64) -> anyhow::Result<Vec<i64>>;
     async fn moderators_of_site(&self, site_id: i64) -> anyhow::Result<Vec<Moderator>>;
-    /// Sets the password and ends the moderator's other sessions.
+    /// Takes sites away from a moderator.
+    async fn remove_moderator_sites(
+        &self,
+        moderator_id: i64,
+        site_ids: &[i64],
+    ) -> anyhow::Result<()>;
+    /// Sets the password and ends the moderator's sessions and setup links.
     async fn set_password(&self, moderator_id: i64, hash: &str) -> anyhow::Result<()>;
+    /// Removes the password and ends the moderator's sessions and setup
+    /// links, for `confab moderator reset`, which then issues a new link.
+    async fn reset_password(&self, moderator_id: i64) -> anyhow::Result<()>;
 
     async fn add_setup_token(
         &self,
@@ -131,10 +140,18 @@ pub trait Accounts: Send + Sync {
         moderator_id: i64,
         expires: i64,
     ) -> anyhow::Result<()>;
-    /// The moderator a setup token is for, if it has not expired.
+    /// The moderator a setup token is for, if it has not expired and they
+    /// have no password.
     async fn setup_token(&self, token_hash: &str, now_ms: i64) -> anyhow::Result<Option<i64>>;
-    /// Spends a setup token: it works once.
-    async fn take_setup_token(&self, token_hash: &str, now_ms: i64) -> anyhow::Result<Option<i64>>;
+    /// Spends a setup token, atomically: sets the first password of the
+    /// moderator it is for (None when the token is unknown or expired, or
+    /// they have a password), ending their sessions and other links.
+    async fn redeem_setup_token(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> anyhow::Result<Option<i64>>;
 
     async fn add_session(
         &self,

@@ -621,6 +621,7 @@ async fn the_emailed_link_and_setup_forms_act_only_with_a_current_token_from_our
             action: "approve".into(),
             comment: held,
             moderator,
+            status: "pending".into(),
             expires,
         }
         .sign(key)

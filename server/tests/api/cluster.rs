@@ -442,6 +442,7 @@ async fn an_emailed_link_signed_by_one_instance_works_on_every_other() {
             action: "approve".into(),
             comment,
             moderator,
+            status: "pending".into(),
             expires,
         }
         .sign(key)

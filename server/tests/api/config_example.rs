@@ -113,6 +113,7 @@ fn the_example_config_names_every_key_of_every_config_struct() {
             posts_per_minute_page,
             login_failures_per_ip,
             login_failures_per_email,
+            login_delay_max_secs,
         })
     );
     assert_eq!(

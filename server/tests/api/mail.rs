@@ -10,7 +10,7 @@ use crate::helpers::*;
 use confab_testkit::on_both_backends;
 use confab_testkit::{decode_qp, SmtpSink};
 
-async fn app_with_mail(backend: Backend, sink: &SmtpSink) -> TestApp {
+pub(crate) async fn app_with_mail(backend: Backend, sink: &SmtpSink) -> TestApp {
     let port = sink.port;
     spawn_app_with(backend, move |c| {
         c.sites[0].moderation = confab::store::Moderation::All;
@@ -27,18 +27,23 @@ async fn app_with_mail(backend: Backend, sink: &SmtpSink) -> TestApp {
 }
 
 /// The value of `token=` in the first link after `label`.
-fn link_after(text: &str, label: &str) -> String {
+pub(crate) fn link_after(text: &str, label: &str) -> String {
     let at = text.find(label).expect(label);
     let rest = &text[at..];
     let start = rest.find("http").unwrap();
     rest[start..].split_whitespace().next().unwrap().to_owned()
 }
 
-fn token_of(link: &str) -> String {
+pub(crate) fn token_of(link: &str) -> String {
     link.split("token=").nth(1).unwrap().to_owned()
 }
 
-async fn post_form(app: &TestApp, path: &str, token: &str, origin: &str) -> reqwest::Response {
+pub(crate) async fn post_form(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    origin: &str,
+) -> reqwest::Response {
     app.client
         .post(app.url(path))
         .header("origin", origin)

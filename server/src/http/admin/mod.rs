@@ -1,7 +1,8 @@
 //! `/admin`: the moderators' side, on the Confab origin only (no CORS).
 //! `session.rs` logs in and out and authenticates; `comments.rs` and
 //! `sites.rs` are the JSON API the dashboard calls; `pages.rs` serves the few
-//! server-rendered pages (login, password setup, e-mailed links).
+//! server-rendered pages (login, password setup), `mail_links.rs` those
+//! behind e-mailed links.
 //!
 //! Every state change passes `same_origin` first: a browser's cross-site
 //! request (foreign `Origin`, or `Sec-Fetch-Site` other than same-origin)
@@ -10,6 +11,7 @@
 //! CSRF token must come back in `X-CSRF-Token` (see `session.rs`).
 
 mod comments;
+mod mail_links;
 mod pages;
 pub mod session;
 pub mod sites;
@@ -51,7 +53,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/admin/setup", get(pages::setup_page).post(pages::setup))
         .route(
             "/admin/mail",
-            get(pages::mail_page).post(pages::mail_action),
+            get(mail_links::mail_page).post(mail_links::mail_action),
         )
         // The admin JSON holds e-mails and IP hashes: no cache keeps it.
         .nest(

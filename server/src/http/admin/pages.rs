@@ -1,8 +1,8 @@
 //! The `/admin` page, which loads the dashboard (or, in a binary built
-//! without it, shows a plain login form), and the few server-rendered pages:
-//! the password setup page of `confab moderator add` and the confirmation
-//! page behind an e-mailed link. A GET only ever shows a form; only its same-origin POST acts, with
-//! the signed or one-time token carried in the form.
+//! without it, shows a plain login form), and the password setup page of
+//! `confab moderator add` and `reset`; the look every server-rendered page
+//! shares, which `mail_links.rs` uses too. A GET only ever shows a form;
+//! only its same-origin POST acts, with the token carried in the form.
 //!
 //! The markup is maud's: every value is escaped where it is written, and
 //! only this file's own style and script go in unescaped.
@@ -15,15 +15,14 @@ use axum::{
     response::{IntoResponse, Response},
     Form,
 };
-use confab_api::{admin::ModAction, CommentStatus};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde::Deserialize;
 
 use super::check_same_origin;
 use crate::{
-    domain::{password, secrets, signed::LinkClaim},
+    domain::{password, secrets},
     http::client::Client,
-    moderation::{actions, passwords, Actor},
+    moderation::passwords,
     store::now_ms,
     AppState, Error,
 };
@@ -52,7 +51,7 @@ fn document(title: &str, head: Markup, body: Markup) -> String {
 }
 
 /// A server-rendered page: `title` as its heading, then `body`.
-fn page(status: StatusCode, title: &str, body: Markup) -> Response {
+pub(super) fn page(status: StatusCode, title: &str, body: Markup) -> Response {
     // Our own constant CSS, which escaping would only garble.
     let style = html! { style { (PreEscaped(STYLE)) } };
     let html = document(title, style, html! { h1 { (title) } (body) });
@@ -89,7 +88,7 @@ fn secure(mut response: Response, csp: &'static str) -> Response {
     response
 }
 
-fn refused(status: StatusCode, message: &str) -> Response {
+pub(super) fn refused(status: StatusCode, message: &str) -> Response {
     page(status, "Sorry", html! { p { (message) } })
 }
 
@@ -146,7 +145,7 @@ fn login_page() -> Response {
 
 #[derive(Debug, Deserialize)]
 pub struct TokenQuery {
-    token: Option<String>,
+    pub(super) token: Option<String>,
 }
 
 pub async fn setup_page(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
@@ -239,126 +238,14 @@ async fn set_password(
         return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, m)));
     }
     let hash = passwords::hash(form.password).await?;
-    // Taken only now, atomically: of two uses racing, one wins.
-    match store.take_setup_token(&token_hash, now_ms()).await? {
-        Some(id) => Ok(Ok(store.set_password(id, &hash).await?)),
+    // Spent only now, atomically: of two uses racing, one wins.
+    match store
+        .redeem_setup_token(&token_hash, &hash, now_ms())
+        .await?
+    {
+        Some(_) => Ok(Ok(())),
         None => Ok(Err(unknown())),
     }
-}
-
-/// The claim of an e-mailed link, if it is genuine and current.
-fn claim(state: &AppState, token: &str) -> Option<(LinkClaim, ModAction)> {
-    let claim = LinkClaim::verify(token, &state.signing_key, now_ms())?;
-    let action = match claim.action.as_str() {
-        "approve" => ModAction::Approve,
-        "delete" => ModAction::Delete,
-        _ => return None,
-    };
-    Some((claim, action))
-}
-
-/// Shows what the link would do, and a button that does it. Changes nothing.
-pub async fn mail_page(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
-    let token = q.token.unwrap_or_default();
-    let Some((claim, action)) = claim(&state, &token) else {
-        return refused(
-            StatusCode::NOT_FOUND,
-            "This link is invalid or has expired.",
-        );
-    };
-    let comment = match state.store.admin_comment(claim.comment).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return refused(StatusCode::NOT_FOUND, "That comment is gone."),
-        Err(e) => return Error::Internal(e).into_response(),
-    };
-    let verb = if action == ModAction::Approve {
-        "Approve"
-    } else {
-        "Delete"
-    };
-    page(
-        StatusCode::OK,
-        &format!("{verb} this comment?"),
-        html! {
-            p {
-                "On " b { (comment.page) } " by " b { (comment.author) }
-                " (now " (comment.status().as_str()) "):"
-            }
-            blockquote { (comment.source) }
-            form method="post" action="/admin/mail" {
-                input type="hidden" name="token" value=(token);
-                button { (verb) }
-            }
-        },
-    )
-}
-
-#[derive(Debug, Deserialize)]
-pub struct MailForm {
-    token: String,
-}
-
-/// The POST from the confirmation page: the signed token is its CSRF proof
-/// (only the e-mail's recipient has it), and the origin must be ours.
-pub async fn mail_action(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<MailForm>, FormRejection>,
-) -> Response {
-    if check_same_origin(&state, &headers).is_err() {
-        return refused(StatusCode::FORBIDDEN, "Cross-site requests are refused.");
-    }
-    let Some((claim, action)) = form.ok().and_then(|Form(f)| claim(&state, &f.token)) else {
-        return refused(
-            StatusCode::NOT_FOUND,
-            "This link is invalid or has expired.",
-        );
-    };
-    match act(&state, &claim, action).await {
-        Ok(Some(status)) => page(
-            StatusCode::OK,
-            "Done",
-            html! {
-                p {
-                    "The comment is now " (status.as_str()) ". "
-                    a href="/admin" { "Open the dashboard" } "."
-                }
-            },
-        ),
-        Ok(None) => refused(
-            StatusCode::FORBIDDEN,
-            "You no longer moderate this comment's site.",
-        ),
-        Err(e) => e.into_response(),
-    }
-}
-
-/// Acts as the moderator the link was made for, if they still moderate the
-/// comment's site.
-async fn act(
-    state: &AppState,
-    claim: &LinkClaim,
-    action: ModAction,
-) -> crate::Result<Option<CommentStatus>> {
-    let Some(moderator) = state.store.moderator(claim.moderator).await? else {
-        return Ok(None);
-    };
-    let sites = state.store.moderator_site_ids(moderator.id).await?;
-    let Some(comment) = state.store.admin_comment(claim.comment).await? else {
-        return Ok(None);
-    };
-    if !sites.contains(&comment.site_id) {
-        return Ok(None);
-    }
-    if comment.status() == CommentStatus::Deleted {
-        return Ok(Some(CommentStatus::Deleted));
-    }
-    let actor = Actor {
-        id: moderator.id,
-        email: moderator.email,
-    };
-    let after = actions::apply(state, &actor, comment, action).await?;
-    Ok(Some(after.status()))
 }
 
 #[cfg(test)]

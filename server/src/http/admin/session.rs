@@ -147,28 +147,42 @@ pub async fn login(
 ) -> Result<Response> {
     let email = login.email.trim().to_lowercase();
     let limits = &state.config.limits;
-    let (ip_key, email_key) = (format!("ip:{}", client.ip_hash), format!("email:{email}"));
+    let ip_key = format!("ip:{}", client.ip_hash);
     let now = Instant::now();
     // Checked before the password, so that a limited caller learns nothing,
     // not even that a guess was right. Counted as a failure at once, so that
     // guesses sent all together cannot all pass before the first one fails.
-    let keys = [
-        (ip_key.as_str(), limits.login_failures_per_ip),
-        (email_key.as_str(), limits.login_failures_per_email),
-    ];
+    // Per IP a hard limit; per e-mail a growing wait, which spares
+    // addresses that logged in before (see `login_delays.rs`).
+    let limited = |retry_after_secs| Error::RateLimited { retry_after_secs };
     state
         .logins
-        .hit_all(&keys, now)
-        .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
+        .hit(&ip_key, limits.login_failures_per_ip, now)
+        .map_err(limited)?;
+    let attempt = match state
+        .login_delays
+        .attempt(client.ip, &email, limits.login_delays(), now)
+    {
+        Ok(attempt) => attempt,
+        Err(secs) => {
+            // Waiting out a delay someone else caused costs this address nothing.
+            state.logins.uncount(&ip_key);
+            return Err(limited(secs));
+        }
+    };
     let moderator = state.store.moderator_by_email(&email).await?;
     let stored = moderator.as_ref().and_then(|m| m.password_hash.clone());
     let ok = passwords::verify(login.password, stored).await?;
     let moderator = match moderator {
         Some(m) if ok && m.password_hash.is_some() => m,
-        _ => return Err(Error::unauthorized("wrong e-mail or password")),
+        _ => {
+            let policy = limits.login_delays();
+            state.login_delays.failed(attempt, policy, Instant::now());
+            return Err(Error::unauthorized("wrong e-mail or password"));
+        }
     };
     // It was not a failure after all.
-    state.logins.clear(&email_key);
+    state.login_delays.succeeded(attempt, Instant::now());
     state.logins.uncount(&ip_key);
     let (token, hash) = secrets::new_token();
     let csrf = secrets::new_token().0;
