@@ -120,6 +120,9 @@ mod tests {
         let csp = super::content_security_policy("'self'");
         assert!(csp.contains("style-src 'self' 'sha256-"), "{csp}");
         assert!(!csp.contains("unsafe-inline"), "{csp}");
-        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"), "{csp}");
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+            "{csp}"
+        );
     }
 }

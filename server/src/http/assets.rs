@@ -55,8 +55,7 @@ pub fn router(demo: bool) -> Router<AppState> {
 }
 
 async fn demo_article() -> Response {
-    static CSP: LazyLock<String> =
-        LazyLock::new(|| crate::demo::content_security_policy("'self'"));
+    static CSP: LazyLock<String> = LazyLock::new(|| crate::demo::content_security_policy("'self'"));
     let mut response = Html(crate::demo::article_html("/embed.js")).into_response();
     if let Ok(csp) = HeaderValue::from_str(&CSP) {
         response

@@ -81,8 +81,8 @@ pub async fn get_thread(
     let page_id = (site.slug.clone(), key.to_string());
     let variant = (sort.as_str(), q.cursor.clone(), limit);
     // Any other limit would be one more copy of the page in memory.
-    let lookup = cache::caches_limit(limit, limits.page_size)
-        .then(|| state.threads.get(&page_id, &variant));
+    let lookup =
+        cache::caches_limit(limit, limits.page_size).then(|| state.threads.get(&page_id, &variant));
     let cached = match lookup {
         Some(Ok(hit)) => hit,
         lookup => {

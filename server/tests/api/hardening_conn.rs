@@ -91,7 +91,10 @@ async fn an_idle_connection_is_closed_after_the_idle_timeout(backend: Backend) {
     let (after, _) = read_until_closed(&mut silent, Duration::from_secs(4))
         .await
         .expect("a silent connection is closed");
-    assert!(after >= Duration::from_millis(900), "closed after {after:?}");
+    assert!(
+        after >= Duration::from_millis(900),
+        "closed after {after:?}"
+    );
     // One kept alive after its request, then left idle.
     let mut used = connect(&app).await;
     let request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -136,9 +139,7 @@ async fn a_slow_body_times_out_on_the_admin_routes_too(backend: Backend) {
 
 /// The finding: with 512 file descriptors, 600 idle connections made
 /// `/healthz` time out. Past the cap a connection is closed at once.
-async fn past_max_connections_a_new_connection_is_closed_and_the_server_recovers(
-    backend: Backend,
-) {
+async fn past_max_connections_a_new_connection_is_closed_and_the_server_recovers(backend: Backend) {
     let app = spawn_app_with(backend, |c| {
         c.limits.max_connections = 3;
         c.limits.header_read_timeout_secs = 60;
@@ -178,9 +179,7 @@ async fn the_demo_article_is_off_unless_configured(backend: Backend) {
 
 /// The finding: the demo article had no CSP. Every page of HTML gets one,
 /// and every route family `nosniff`.
-async fn every_html_page_has_a_content_security_policy_and_every_family_nosniff(
-    backend: Backend,
-) {
+async fn every_html_page_has_a_content_security_policy_and_every_family_nosniff(backend: Backend) {
     let app = spawn_app_with(backend, |c| c.demo = true).await;
     let html = [
         "/",
@@ -199,7 +198,9 @@ async fn every_html_page_has_a_content_security_policy_and_every_family_nosniff(
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
     }
     let article = app.get_raw("/").await;
-    let csp = article.headers()["content-security-policy"].to_str().unwrap();
+    let csp = article.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
     assert!(
         csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
         "{csp}"
@@ -222,9 +223,7 @@ async fn every_html_page_has_a_content_security_policy_and_every_family_nosniff(
 
 /// The finding: 64 HEAD requests with `limit=137…200` on a big page took
 /// the RSS from 185 MiB to 1,359 MiB. The cache now weighs what it holds.
-async fn many_variants_of_big_pages_keep_the_thread_cache_within_its_byte_budget(
-    backend: Backend,
-) {
+async fn many_variants_of_big_pages_keep_the_thread_cache_within_its_byte_budget(backend: Backend) {
     const BUDGET: usize = 1024 * 1024;
     let app = spawn_app_with(backend, |c| c.limits.thread_cache_bytes = BUDGET).await;
     let pages: Vec<String> = (0..6).map(|p| format!("/big-{p}")).collect();
