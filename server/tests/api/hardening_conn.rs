@@ -254,7 +254,7 @@ async fn many_variants_of_big_pages_keep_the_thread_cache_within_its_byte_budget
         }
     }
     // The attack was real, and the cache was used all the same.
-    assert!(served > 20 * BUDGET, "only {served} bytes served");
+    assert!(served > 10 * BUDGET, "only {served} bytes served");
     assert!(app.state.threads.bytes() > BUDGET / 4);
     let metrics = app.get_raw("/metrics").await.text().await.unwrap();
     let gauge = metrics
