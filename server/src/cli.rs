@@ -57,6 +57,9 @@ pub struct Settings {
         global = true
     )]
     pub trusted_proxies: Vec<IpAddr>,
+    /// Serve the demo article at / (off unless set here or in the config file).
+    #[arg(long, env = "CONFAB_DEMO", global = true)]
+    pub demo: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -151,6 +154,9 @@ impl Settings {
         }
         if !self.trusted_proxies.is_empty() {
             config.trusted_proxies.clone_from(&self.trusted_proxies);
+        }
+        if self.demo {
+            config.demo = true;
         }
         config.validate()?;
         Ok(config)

@@ -38,6 +38,8 @@ pub struct Config {
     pub spam: Spam,
     /// Where e-mail to moderators goes out; none sends no e-mail.
     pub smtp: Option<Smtp>,
+    /// Serve the demo article at `/` (`./scripts/run` turns it on).
+    pub demo: bool,
 }
 
 /// The local spam defence. Every check holds or refuses; none calls out.
@@ -113,8 +115,23 @@ pub struct Limits {
     pub max_page_size: usize,
     /// Page keys in one counts request.
     pub count_pages: usize,
-    /// Seconds before a request (other than the event stream) times out.
+    /// Seconds before a request times out: until its handler answers,
+    /// reading the request body included. An event stream's answer is
+    /// immediate, so the stream itself lasts.
     pub request_timeout_secs: u64,
+    /// Seconds a client has to send a request's headers, counted from when
+    /// the connection is ready for a request (it opened, or the last
+    /// response was sent).
+    pub header_read_timeout_secs: u64,
+    /// Seconds a connection may sit without a byte either way before it is
+    /// closed (one in the middle of a response is let finish first).
+    pub keep_alive_idle_secs: u64,
+    /// Open connections at once; past it new ones are closed at once. Keep
+    /// it well below the open-files limit (`ulimit -n`).
+    pub max_connections: u32,
+    /// Bytes of serialized threads the thread cache may hold; a single
+    /// response over a 32nd of it is served but not cached.
+    pub thread_cache_bytes: usize,
     /// New comments per minute from one IP address, per instance; 0 is off.
     pub posts_per_minute_ip: u32,
     /// New comments per minute on one page, per instance; 0 is off.
@@ -148,6 +165,10 @@ impl Default for Limits {
             max_page_size: 200,
             count_pages: 100,
             request_timeout_secs: 30,
+            header_read_timeout_secs: 10,
+            keep_alive_idle_secs: 5,
+            max_connections: 512,
+            thread_cache_bytes: 64 * 1024 * 1024,
             posts_per_minute_ip: 5,
             posts_per_minute_page: 30,
             login_failures_per_ip: 20,
@@ -176,6 +197,7 @@ impl Default for Config {
             session_idle_secs: 12 * 60 * 60,
             spam: Spam::default(),
             smtp: None,
+            demo: false,
         }
     }
 }
@@ -219,6 +241,18 @@ impl Config {
         anyhow::ensure!(
             self.limits.page_size >= 1 && self.limits.page_size <= self.limits.max_page_size,
             "limits.page_size must be between 1 and limits.max_page_size"
+        );
+        let l = &self.limits;
+        anyhow::ensure!(
+            l.request_timeout_secs >= 1
+                && l.header_read_timeout_secs >= 1
+                && l.keep_alive_idle_secs >= 1,
+            "limits.request_timeout_secs, header_read_timeout_secs and keep_alive_idle_secs \
+             must be at least 1"
+        );
+        anyhow::ensure!(
+            l.max_connections >= 1,
+            "limits.max_connections must be at least 1"
         );
         for site in &self.sites {
             anyhow::ensure!(!site.slug.is_empty(), "a site needs a slug");

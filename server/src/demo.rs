@@ -1,7 +1,12 @@
-//! The demo article served at `/`: a news page that embeds Confab exactly as a
-//! site owner would, with one script tag and one placeholder.
+//! The demo article served at `/` when `demo = true`: a news page that embeds
+//! Confab exactly as a site owner would, with one script tag and one
+//! placeholder, under a content policy that lets only the widget run.
 
+use std::sync::LazyLock;
+
+use base64::Engine;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
+use sha2::{Digest, Sha256};
 
 /// The article's look: our own constant CSS, which escaping would garble.
 const STYLE: &str = "
@@ -34,6 +39,29 @@ const PARAGRAPHS: [&str; 6] = [
     "Timetables for the new routes will be published on the transport office's website next \
      month.",
 ];
+
+/// The CSP source of [`STYLE`]: its hash, so that no other inline style runs.
+static STYLE_HASH: LazyLock<String> = LazyLock::new(|| {
+    let digest = Sha256::digest(STYLE.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+});
+
+/// The article's `Content-Security-Policy`, with the widget served from
+/// `widget` (`'self'`, or the Confab origin when the article lives
+/// elsewhere). The loader imports the widget's module and compiles its wasm
+/// (`'wasm-unsafe-eval'`), links its stylesheet into the shadow root and
+/// fetches the thread and events: all from that one origin.
+pub fn content_security_policy(widget: &str) -> String {
+    let style = STYLE_HASH.as_str();
+    format!(
+        "default-src 'none'; script-src {widget} 'wasm-unsafe-eval'; \
+         style-src {widget} {style}; connect-src {widget}; img-src {widget} data:; \
+         base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+}
 
 /// The article, loading the widget from `embed_src` (a path for the same
 /// origin, or a full URL when the article lives on another origin).
@@ -85,5 +113,16 @@ mod tests {
         let html = super::article_html("/e.js\"><script>alert(1)</script>");
         assert_eq!(html.matches("<script").count(), 1);
         assert!(html.contains(r#"src="/e.js&quot;&gt;&lt;script&gt;"#));
+    }
+
+    #[test]
+    fn the_policy_allows_the_article_s_own_style_by_its_hash_and_nothing_inline() {
+        let csp = super::content_security_policy("'self'");
+        assert!(csp.contains("style-src 'self' 'sha256-"), "{csp}");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+            "{csp}"
+        );
     }
 }

@@ -16,7 +16,7 @@ pub mod notify;
 pub mod ratelimit;
 pub mod store;
 
-use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use axum::Router;
 use tokio::{
@@ -84,7 +84,11 @@ impl AppState {
             None => None,
         };
         let (shutdown_tx, shutdown) = watch::channel(false);
-        let threads = Arc::new(cache::ThreadCache::new(10_000, 64));
+        let threads = Arc::new(cache::ThreadCache::new(
+            10_000,
+            64,
+            config.limits.thread_cache_bytes,
+        ));
         let events = broadcast::channel(1024).0;
         let bus = if store::is_postgres(&config.database_url) {
             notify::Bus::postgres(
@@ -144,24 +148,27 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish
-/// (event streams are told to end).
+/// (event streams are told to end). Connections are capped and timed out as
+/// `[limits]` says (see `http/conn.rs`).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let stop = state.shutdown_tx.clone();
-    let app = router(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let stopping = state.shutdown.clone();
+    let limits = http::conn::ConnLimits::from(&state.config.limits);
+    let signal = async move {
         shutdown.await;
         tracing::info!("shutting down: finishing in-flight requests");
         stop.send_replace(true);
-    })
-    .await
+    };
+    // The accept loop ends once `signal` has flipped `stopping`.
+    tokio::join!(
+        signal,
+        http::conn::serve(listener, router(state), limits, stopping)
+    );
+    Ok(())
 }
 
 /// Resolves on ctrl-c or SIGTERM: what `confab serve` waits for.

@@ -42,11 +42,17 @@ pub async fn spawn_site_with(configure: impl FnOnce(&mut confab::Config)) -> Sit
     let confab = format!("{}/", served.address);
 
     let page = confab::demo::article_html(&format!("{confab}embed.js"));
+    // The article's own policy, so that every widget test shows the widget
+    // works under it.
+    let csp = confab::demo::content_security_policy(&served.address);
     let listing = listing_html(&confab);
     let app = axum::Router::new()
         .route(
             "/news/night-buses-return",
-            axum::routing::get(move || async move { axum::response::Html(page) }),
+            axum::routing::get(move || async move {
+                let policy = [(axum::http::header::CONTENT_SECURITY_POLICY, csp)];
+                (policy, axum::response::Html(page))
+            }),
         )
         .route(
             "/news/",

@@ -40,16 +40,29 @@ static BY_PATH: LazyLock<HashMap<&'static str, &'static Asset>> =
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const SHORT: &str = "public, max-age=300, must-revalidate";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(demo_article))
+/// The widget's files, and the demo article at `/` when `demo` is on (off,
+/// `/` is the usual JSON 404: a production instance shows no sample page).
+pub fn router(demo: bool) -> Router<AppState> {
+    let files = Router::new()
         .route("/embed.js", get(asset))
         .route("/count.js", get(asset))
-        .route("/assets/{name}", get(asset))
+        .route("/assets/{name}", get(asset));
+    if demo {
+        files.route("/", get(demo_article))
+    } else {
+        files
+    }
 }
 
-async fn demo_article() -> Html<String> {
-    Html(crate::demo::article_html("/embed.js"))
+async fn demo_article() -> Response {
+    static CSP: LazyLock<String> = LazyLock::new(|| crate::demo::content_security_policy("'self'"));
+    let mut response = Html(crate::demo::article_html("/embed.js")).into_response();
+    if let Ok(csp) = HeaderValue::from_str(&CSP) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    response
 }
 
 async fn asset(req: Request) -> Response {

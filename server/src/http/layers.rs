@@ -25,7 +25,7 @@ use crate::{error::InternalDetail, AppState, Error};
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Layers for `/api`: CORS for the sites' origins only (the widget files set
-/// their own `Access-Control-Allow-Origin: *`), compression and a timeout.
+/// their own `Access-Control-Allow-Origin: *`) and compression.
 pub fn api(router: Router<AppState>, state: &AppState) -> Router<AppState> {
     let store = state.store.clone();
     // Sites and their origins live in the database and may change while we
@@ -50,19 +50,19 @@ pub fn api(router: Router<AppState>, state: &AppState) -> Router<AppState> {
         ])
         .expose_headers([header::ETAG, REQUEST_ID])
         .max_age(Duration::from_secs(3600));
-    let timeout = Duration::from_secs(state.config.limits.request_timeout_secs);
+    router.layer(CompressionLayer::new()).layer(cors)
+}
+
+/// Layers for every route, outermost last. The timeout runs until a handler
+/// answers, reading the body included, on every route: the admin pages and
+/// the widget files too. An event stream answers at once and then streams,
+/// which the timeout does not cut (shutdown ends it).
+pub fn common(router: Router, request_timeout: Duration) -> Router {
     router
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            timeout,
+            request_timeout,
         ))
-        .layer(CompressionLayer::new())
-        .layer(cors)
-}
-
-/// Layers for every route, outermost last.
-pub fn common(router: Router) -> Router {
-    router
         // Every answer is read only as the type it names: JSON, the widget's
         // files, errors. Pages that set it themselves keep theirs.
         .layer(SetResponseHeaderLayer::if_not_present(

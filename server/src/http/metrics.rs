@@ -174,6 +174,13 @@ async fn scrape(state: &AppState) -> Result<Registry> {
         "Thread reads that went to the database",
         ConstCounter::new(misses),
     );
+    let bytes = Gauge::<i64>::default();
+    bytes.set(i64::try_from(state.threads.bytes()).unwrap_or(i64::MAX));
+    r.register(
+        "confab_thread_cache_bytes",
+        "Bytes the thread cache holds (bounded by limits.thread_cache_bytes)",
+        bytes,
+    );
 
     let sse = Gauge::<i64>::default();
     // Each open event stream holds one subscription.

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod assets;
 pub mod client;
 pub mod comments;
+pub mod conn;
 pub mod counts;
 pub mod events;
 pub mod extract;
@@ -54,17 +55,14 @@ impl utoipa::Modify for EditToken {
 /// The `/api/v1` routes, documented as they are registered so that the
 /// router and `openapi.json` cannot drift apart.
 fn api_routes() -> OpenApiRouter<AppState> {
-    // Requests that should be quick get a timeout; the event stream lasts.
-    let quick = OpenApiRouter::new()
+    OpenApiRouter::new()
         .routes(routes!(thread::get_thread))
         .routes(routes!(comments::create))
         .routes(routes!(comments::edit, comments::delete))
         .routes(routes!(votes::vote))
         .routes(routes!(counts::counts))
         .routes(routes!(preview::preview))
-        .routes(routes!(openapi_json));
-    OpenApiRouter::new()
-        .merge(quick)
+        .routes(routes!(openapi_json))
         .routes(routes!(events::events))
 }
 
@@ -96,6 +94,7 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 
 pub fn router(state: AppState) -> Router {
     let limits = &state.config.limits;
+    let request_timeout = std::time::Duration::from_secs(limits.request_timeout_secs);
     let (api, _) = api_routes().split_for_parts();
     // The 405 fallback goes inside the CORS layer, so preflights (OPTIONS)
     // to these routes reach it.
@@ -109,7 +108,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops)
         .merge(health::router())
         .merge(metrics::router())
-        .merge(assets::router())
+        .merge(assets::router(state.config.demo))
         .merge(admin::router(&state).layer(DefaultBodyLimit::max(limits.request_bytes)))
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)
@@ -118,7 +117,7 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .with_state(state);
-    layers::common(app)
+    layers::common(app, request_timeout)
 }
 
 async fn no_such_route() -> Error {

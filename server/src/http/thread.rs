@@ -15,7 +15,7 @@ use utoipa::IntoParams;
 
 use super::extract::{self, AppPath, AppQuery, Origin};
 use crate::{
-    cache::Cached,
+    cache::{self, Cached},
     domain::{cursor::SortKey, tree, PageKey},
     AppState, Error, Result,
 };
@@ -80,9 +80,12 @@ pub async fn get_thread(
 
     let page_id = (site.slug.clone(), key.to_string());
     let variant = (sort.as_str(), q.cursor.clone(), limit);
-    let cached = match state.threads.get(&page_id, &variant) {
-        Ok(hit) => hit,
-        Err(ticket) => {
+    // Any other limit would be one more copy of the page in memory.
+    let lookup =
+        cache::caches_limit(limit, limits.page_size).then(|| state.threads.get(&page_id, &variant));
+    let cached = match lookup {
+        Some(Ok(hit)) => hit,
+        lookup => {
             let thread = load(&state, site.id, &key, sort, after, limit).await?;
             let body = serde_json::to_vec(&thread).map_err(anyhow::Error::from)?;
             let etag = format!("W/\"{}\"", &hex::encode(Sha256::digest(&body))[..32]);
@@ -90,7 +93,9 @@ pub async fn get_thread(
                 body: body.into(),
                 etag,
             });
-            state.threads.put(page_id, variant, ticket, fresh.clone());
+            if let Some(Err(ticket)) = lookup {
+                state.threads.put(page_id, variant, ticket, fresh.clone());
+            }
             fresh
         }
     };

@@ -26,7 +26,7 @@ pub async fn serves_everything_alone(source: &Path) {
     let bin = dir.path().join("confab");
     std::fs::copy(source, &bin).unwrap();
     let server = Confab::new(&bin)
-        .args(["--database-url", "sqlite://confab.db"])
+        .args(["--database-url", "sqlite://confab.db", "--demo"])
         .current_dir(dir.path())
         .start()
         .await;
@@ -35,6 +35,7 @@ pub async fn serves_everything_alone(source: &Path) {
 
     let article = http.get(&base).send().await.unwrap();
     assert_eq!(article.status(), 200);
+    assert!(article.headers().contains_key("content-security-policy"));
     assert!(article.text().await.unwrap().contains("data-confab"));
 
     let embed = http.get(format!("{base}embed.js")).send().await.unwrap();

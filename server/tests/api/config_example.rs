@@ -98,6 +98,7 @@ fn the_example_config_names_every_key_of_every_config_struct() {
             session_idle_secs,
             spam,
             smtp,
+            demo,
         })
     );
     assert_eq!(
@@ -109,6 +110,10 @@ fn the_example_config_names_every_key_of_every_config_struct() {
             max_page_size,
             count_pages,
             request_timeout_secs,
+            header_read_timeout_secs,
+            keep_alive_idle_secs,
+            max_connections,
+            thread_cache_bytes,
             posts_per_minute_ip,
             posts_per_minute_page,
             login_failures_per_ip,

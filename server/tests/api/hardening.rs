@@ -103,7 +103,11 @@ async fn a_setup_flood_with_bogus_tokens_hashes_nothing_and_keeps_memory_under_2
 async fn many_setups_racing_for_one_real_token_hash_a_few_at_a_time_and_one_wins() {
     let db = TestDb::new(Backend::Sqlite).await;
     let dir = tempfile::tempdir().unwrap();
-    let server = binary(&db, dir.path(), "login_failures_per_ip = 0").await;
+    // Every request waits its turn for a hash, and 64 unoptimised argon2
+    // hashes on a busy machine can take longer than the default 30 s
+    // request timeout: that would answer 408, which this test is not about.
+    let limits = "login_failures_per_ip = 0\nrequest_timeout_secs = 600";
+    let server = binary(&db, dir.path(), limits).await;
     let store = confab::store::connect(&db.url).await.unwrap();
     let site = store.site("demo").await.unwrap().unwrap().id;
     let m = store

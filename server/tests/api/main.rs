@@ -31,6 +31,7 @@ mod events;
 mod flood;
 mod hardening;
 mod hardening_accounts;
+mod hardening_conn;
 mod health;
 mod mail;
 mod openapi;
