@@ -30,6 +30,7 @@ mod errors;
 mod events;
 mod flood;
 mod hardening;
+mod hardening_votes;
 mod health;
 mod mail;
 mod openapi;
