@@ -105,7 +105,10 @@ impl Client {
     /// count one vote per reader without a cookie.
     pub async fn vote(&self, id: i64, value: i8) -> ApiResult<VoteResult> {
         let url = self.comment_url(id, "/vote");
-        decode(self.as_reader(&url, json::vote(&VoteRequest { value })).await?)
+        decode(
+            self.as_reader(&url, json::vote(&VoteRequest { value }))
+                .await?,
+        )
     }
 
     /// POSTs `body` as the reader, with the author token the server issued

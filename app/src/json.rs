@@ -7,8 +7,8 @@
 //! here until this file follows; the browser tests cover the names.
 
 use confab_api::{
-    AuthorToken, Comment, CommentStatus, CreatedComment, EditComment, ErrorCode, Event,
-    NewComment, Preview, PreviewRequest, Thread, VoteRequest, VoteResult,
+    AuthorToken, Comment, CommentStatus, CreatedComment, EditComment, ErrorCode, Event, NewComment,
+    Preview, PreviewRequest, Thread, VoteRequest, VoteResult,
 };
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};

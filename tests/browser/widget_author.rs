@@ -55,8 +55,10 @@ async fn the_widget_swaps_a_token_it_made_for_one_the_server_issued_and_keeps_it
     );
 
     // The next vote goes out under the same token: no new one is fetched.
-    b.widget_click(&format!("[data-testid=comment-{id}] [data-testid=vote-down]"))
-        .await;
+    b.widget_click(&format!(
+        "[data-testid=comment-{id}] [data-testid=vote-down]"
+    ))
+    .await;
     b.wait_widget("the down vote", shows, vec![json!(score), json!("-1")])
         .await;
     until(Duration::from_secs(15), "the changed vote", || async {

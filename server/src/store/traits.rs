@@ -7,8 +7,8 @@ use confab_api::CommentStatus;
 
 use super::{
     AdminCommentRow, AuditRow, BanRow, CommentMeta, CommentRow, Created, Moderator, NewAudit,
-    NewBan, NewCommentRow, Operations, Page, ScreenQuery, Search, SessionRow, Site, SiteSpec, Voted,
-    Voter,
+    NewBan, NewCommentRow, Operations, Page, ScreenQuery, Search, SessionRow, Site, SiteSpec,
+    Voted, Voter,
 };
 use crate::domain::spam::SpamModel;
 
@@ -68,8 +68,7 @@ pub trait Comments: Send + Sync {
 
     /// Records `voter`'s vote (0 withdraws it): one per voter and, among
     /// the votes that count, one per address.
-    async fn vote(&self, comment_id: i64, voter: &Voter<'_>, value: i64)
-        -> anyhow::Result<Voted>;
+    async fn vote(&self, comment_id: i64, voter: &Voter<'_>, value: i64) -> anyhow::Result<Voted>;
 }
 
 /// What moderators see and decide, and what screening asks before a

@@ -55,7 +55,11 @@ async fn many_author_tokens_from_one_address_move_a_score_by_at_most_one(backend
     let c = app
         .post_comment_as("the-author", &json!({"page": "/p", "body": "stuff me"}))
         .await;
-    let c = c.json::<confab_api::CreatedComment>().await.unwrap().comment;
+    let c = c
+        .json::<confab_api::CreatedComment>()
+        .await
+        .unwrap()
+        .comment;
     let mut statuses = Vec::new();
     for n in 0..STUFFERS {
         let token = app.token(&format!("stuffer-{n}"));

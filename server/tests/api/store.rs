@@ -173,13 +173,22 @@ async fn votes_are_one_per_voter_and_keep_the_score(backend: Backend) {
     // Another voter at a's address is refused, and changes nothing; a may
     // still change their vote from there.
     let neighbour = voter("n", "ip-a");
-    assert_eq!(store.vote(c, &neighbour, 1).await.unwrap(), Voted::AddressTaken);
-    assert_eq!(store.vote(c, &neighbour, 0).await.unwrap(), Voted::Unchanged(-1));
+    assert_eq!(
+        store.vote(c, &neighbour, 1).await.unwrap(),
+        Voted::AddressTaken
+    );
+    assert_eq!(
+        store.vote(c, &neighbour, 0).await.unwrap(),
+        Voted::Unchanged(-1)
+    );
     assert_eq!(store.vote(c, &a, 1).await.unwrap(), Voted::Changed(1));
     // A vote counts at the address it was last cast from.
     let moved = voter("a", "ip-c");
     assert_eq!(store.vote(c, &moved, -1).await.unwrap(), Voted::Changed(-1));
-    assert_eq!(store.vote(c, &neighbour, 1).await.unwrap(), Voted::Changed(0));
+    assert_eq!(
+        store.vote(c, &neighbour, 1).await.unwrap(),
+        Voted::Changed(0)
+    );
 }
 
 async fn counts_see_only_published_comments(backend: Backend) {
