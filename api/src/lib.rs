@@ -189,6 +189,14 @@ pub struct VoteResult {
     pub value: i8,
 }
 
+/// `POST /api/v1/authors`: a new author token, for `X-Confab-Author`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuthorToken {
+    /// Signed by the server; keep it and send it with every vote and post.
+    pub token: String,
+}
+
 /// `POST /api/v1/sites/{site}/counts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -5,8 +5,8 @@
 //! cost several kilobytes of the size budget.
 
 use confab_api::{
-    Comment, CreatedComment, EditComment, ErrorCode, NewComment, Preview, PreviewRequest, Sort,
-    Thread, VoteRequest, VoteResult,
+    AuthorToken, Comment, CreatedComment, EditComment, ErrorCode, NewComment, Preview,
+    PreviewRequest, Sort, Thread, VoteRequest, VoteResult,
 };
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -23,8 +23,8 @@ pub enum ApiFailure {
     Network,
 }
 
-/// Names the reader to the server: their random token from localStorage,
-/// which counts votes once and recognises returning commenters.
+/// Names the reader to the server: the token it issued them, kept in
+/// localStorage, which counts votes once and recognises returning commenters.
 const AUTHOR: &str = "X-Confab-Author";
 
 pub type ApiResult<T> = Result<T, ApiFailure>;
@@ -69,15 +69,8 @@ impl Client {
     /// Posts a comment. The flag is true when the server held it for
     /// moderation (202 rather than 201).
     pub async fn post(&self, new: &NewComment) -> ApiResult<(bool, CreatedComment)> {
-        let me = crate::storage::author();
         let url = self.site_url("comments");
-        let resp = send(
-            "POST",
-            &url,
-            Some(json::new_comment(new)),
-            Some((AUTHOR, &me)),
-        )
-        .await?;
+        let resp = self.as_reader(&url, json::new_comment(new)).await?;
         let held = resp.0 == 202;
         Ok((held, decode(resp)?))
     }
@@ -108,13 +101,40 @@ impl Client {
         .map(drop)
     }
 
-    /// Votes as the reader's random author token (see `storage::author`),
-    /// which lets the server count one vote per reader without a cookie.
+    /// Votes as the reader (see [`Self::as_reader`]), which lets the server
+    /// count one vote per reader without a cookie.
     pub async fn vote(&self, id: i64, value: i8) -> ApiResult<VoteResult> {
         let url = self.comment_url(id, "/vote");
-        let me = crate::storage::author();
-        let req = Some(json::vote(&VoteRequest { value }));
-        decode(send("POST", &url, req, Some((AUTHOR, &me))).await?)
+        decode(
+            self.as_reader(&url, json::vote(&VoteRequest { value }))
+                .await?,
+        )
+    }
+
+    /// POSTs `body` as the reader, with the author token the server issued
+    /// them: asked for once and kept. A token the server refuses (401), such
+    /// as one this widget made up before the server issued them, is
+    /// replaced, once.
+    async fn as_reader(&self, url: &str, body: String) -> ApiResult<(u16, String)> {
+        let mut fresh = false;
+        loop {
+            let me = match crate::storage::get("author") {
+                Some(t) => t,
+                None => {
+                    let authors = format!("{}api/v1/authors", self.base);
+                    let t: AuthorToken = decode(send("POST", &authors, None, None).await?)?;
+                    crate::storage::set("author", &t.token);
+                    fresh = true;
+                    t.token
+                }
+            };
+            match send("POST", url, Some(body.clone()), Some((AUTHOR, &me))).await {
+                Err(ApiFailure::Api(ErrorCode::Unauthorized)) if !fresh => {
+                    crate::storage::set("author", "");
+                }
+                r => return r,
+            }
+        }
     }
 
     pub async fn preview(&self, text: String) -> ApiResult<Preview> {

@@ -7,8 +7,8 @@
 //! here until this file follows; the browser tests cover the names.
 
 use confab_api::{
-    Comment, CommentStatus, CreatedComment, EditComment, ErrorCode, Event, NewComment, Preview,
-    PreviewRequest, Thread, VoteRequest, VoteResult,
+    AuthorToken, Comment, CommentStatus, CreatedComment, EditComment, ErrorCode, Event, NewComment,
+    Preview, PreviewRequest, Thread, VoteRequest, VoteResult,
 };
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
@@ -97,6 +97,14 @@ impl FromJs for VoteResult {
         Some(VoteResult {
             score: o.int("score")?,
             value: o.int("value")? as i8,
+        })
+    }
+}
+
+impl FromJs for AuthorToken {
+    fn from_js(o: &Obj) -> Option<Self> {
+        Some(AuthorToken {
+            token: o.str("token")?,
         })
     }
 }

@@ -25,21 +25,6 @@ pub fn set(key: &str, value: &str) {
     }
 }
 
-/// The reader's random voter token. Votes are counted once per token; it
-/// identifies a browser, not a person, and never leaves the Confab server.
-pub fn author() -> String {
-    if let Some(t) = get("author") {
-        return t;
-    }
-    let mut bytes = [0u8; 16];
-    if let Some(c) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = c.get_random_values_with_u8_array(&mut bytes);
-    }
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    set("author", &token);
-    token
-}
-
 /// What the author of a comment needs to change it later: the edit token
 /// the server handed out, the markdown they wrote (the server only returns
 /// HTML) and when the edit window closes (ms since the epoch; an integer,

@@ -46,7 +46,7 @@ pub struct Settings {
     /// Where browsers reach this server, e.g. https://comments.example.com.
     #[arg(long, env = "CONFAB_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
-    /// The key that signs e-mailed links (32+ characters; same on every instance).
+    /// The key that signs e-mailed links and author tokens (32+ characters; same on every instance).
     #[arg(long, env = "CONFAB_SECRET_KEY", global = true, hide_env_values = true)]
     pub secret_key: Option<String>,
     /// Reverse proxies whose X-Forwarded-For is believed (repeat or comma-separate).

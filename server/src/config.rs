@@ -27,7 +27,8 @@ pub struct Config {
     /// the base of e-mailed links and the origin moderators' requests must
     /// come from. Defaults to `http://` and the listen address.
     pub public_url: Option<String>,
-    /// The key that signs e-mailed links; the same on every instance. When
+    /// The key that signs e-mailed links and author tokens; the same on
+    /// every instance. When
     /// unset, one is generated into the database on first start.
     pub secret_key: Option<String>,
     /// Whether the session cookie is `Secure`; defaults to whether
@@ -136,6 +137,11 @@ pub struct Limits {
     pub posts_per_minute_ip: u32,
     /// New comments per minute on one page, per instance; 0 is off.
     pub posts_per_minute_page: u32,
+    /// Votes per minute from one IP address, per instance; 0 is off.
+    pub votes_per_minute_ip: u32,
+    /// Author tokens issued per hour to one IP address, per instance; 0 is
+    /// off.
+    pub author_tokens_per_hour_ip: u32,
     /// Failed logins per 15 minutes from one IP address, per instance.
     pub login_failures_per_ip: u32,
     /// Failed logins for one e-mail before each further failure makes the
@@ -171,6 +177,8 @@ impl Default for Limits {
             thread_cache_bytes: 64 * 1024 * 1024,
             posts_per_minute_ip: 5,
             posts_per_minute_page: 30,
+            votes_per_minute_ip: 30,
+            author_tokens_per_hour_ip: 30,
             login_failures_per_ip: 20,
             login_failures_per_email: 5,
             login_delay_max_secs: 300,
@@ -214,6 +222,8 @@ impl Config {
             limits: Limits {
                 posts_per_minute_ip: 0,
                 posts_per_minute_page: 0,
+                votes_per_minute_ip: 0,
+                author_tokens_per_hour_ip: 0,
                 ..Limits::default()
             },
             ..Self::default()

@@ -50,13 +50,17 @@ pub struct AppState {
     pub metrics: Arc<http::metrics::Metrics>,
     /// New comments per IP and per page (a one-minute window).
     pub posts: Arc<ratelimit::RateLimiter>,
+    /// Votes per IP (a one-minute window).
+    pub votes: Arc<ratelimit::RateLimiter>,
+    /// Author tokens issued per IP (a one-hour window).
+    pub authors: Arc<ratelimit::RateLimiter>,
     /// Failed logins and setups per IP (a 15-minute window).
     pub logins: Arc<ratelimit::RateLimiter>,
     /// The growing waits after failed logins per e-mail.
     pub login_delays: Arc<login_delays::LoginDelays>,
     pub spam: Arc<moderation::spam::SpamModels>,
     pub mailer: Option<Arc<moderation::mail::Mailer>>,
-    /// Signs e-mailed links; the same on every instance.
+    /// Signs e-mailed links and author tokens; the same on every instance.
     pub signing_key: Arc<[u8]>,
     /// Flips to true when the server starts shutting down, so that
     /// long-lived event streams end and graceful shutdown can finish.
@@ -108,6 +112,8 @@ impl AppState {
         bus.on_resync(move || sites.forget_sites());
         Ok(Self {
             posts: Arc::new(ratelimit::RateLimiter::new(Duration::from_secs(60))),
+            votes: Arc::new(ratelimit::RateLimiter::new(Duration::from_secs(60))),
+            authors: Arc::new(ratelimit::RateLimiter::new(Duration::from_secs(60 * 60))),
             logins: Arc::new(ratelimit::RateLimiter::new(Duration::from_secs(15 * 60))),
             login_delays: Arc::default(),
             spam: Arc::new(moderation::spam::SpamModels::new(Duration::from_secs(

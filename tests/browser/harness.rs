@@ -151,6 +151,16 @@ impl Browser {
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 impl Site {
+    /// The score of the page's first comment, as the server now counts it.
+    pub async fn first_score(&self) -> Value {
+        let thread = format!(
+            "{}api/v1/sites/demo/thread?page=/news/night-buses-return",
+            self.confab
+        );
+        let t: Value = reqwest::get(&thread).await.unwrap().json().await.unwrap();
+        t["comments"][0]["score"].clone()
+    }
+
     /// Posts a comment through the API as another reader would, from the
     /// article's origin; returns the created comment's JSON.
     pub async fn post_comment(&self, body: &str, parent: Option<i64>) -> Value {

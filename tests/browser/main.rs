@@ -10,6 +10,7 @@ mod embed;
 mod harness;
 mod moderation;
 mod widget_a11y;
+mod widget_author;
 mod widget_controls;
 mod widget_held;
 mod widget_live;

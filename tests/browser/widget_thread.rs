@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use confab_testkit::until;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::harness::{browser, spawn_site};
 
@@ -39,13 +39,8 @@ async fn votes_show_at_once_and_the_servers_count_survives_a_reload() {
     )
     .await;
     // The server has stored the down vote before the reload.
-    let thread = format!(
-        "{}api/v1/sites/demo/thread?page=/news/night-buses-return",
-        site.confab
-    );
     until(Duration::from_secs(15), "the stored down vote", || async {
-        let t: Value = reqwest::get(&thread).await.unwrap().json().await.unwrap();
-        t["comments"][0]["score"] == json!(-1)
+        site.first_score().await == json!(-1)
     })
     .await;
 

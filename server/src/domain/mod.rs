@@ -1,6 +1,7 @@
 //! Pure logic: no I/O, no async, unit-tested beside the code. Handlers parse
 //! their input through these types, so nothing past the edge sees raw input.
 
+pub mod author_token;
 pub mod cursor;
 pub mod input;
 pub mod markdown;

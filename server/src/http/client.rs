@@ -8,9 +8,15 @@ use axum::{
     http::{request::Parts, HeaderMap},
 };
 
-use crate::{domain::secrets, error::Error, store::now_ms, AppState, Result};
+use crate::{
+    domain::{author_token, secrets},
+    error::Error,
+    store::now_ms,
+    AppState, Result,
+};
 
-/// The header the widget sends with its long-lived random author token.
+/// The header the widget sends with the long-lived author token the server
+/// issued it (`POST /api/v1/authors`).
 pub const AUTHOR_HEADER: &str = "x-confab-author";
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -27,17 +33,39 @@ impl FromRequestParts<AppState> for Client {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
-        let ip = client_ip(peer, &parts.headers, &state.config.trusted_proxies);
         let token = author_token(&parts.headers)?;
-        let salt = state.store.daily_salt(now_ms() / DAY_MS).await?;
-        let ip_hash = secrets::ip_hash(&salt, &ip.map(|ip| ip.to_string()).unwrap_or_default());
+        if token.is_some_and(|t| !author_token::verify(t, &state.signing_key)) {
+            return Err(not_issued());
+        }
+        let ip_hash = ip_hash(parts, state).await?;
         let voter = secrets::voter(token, &ip_hash);
         Ok(Self { ip, ip_hash, voter })
     }
+}
+
+/// Only the caller's salted IP hash, for routes that need no author: it
+/// ignores `X-Confab-Author`, so that a stale token cannot stand in the way
+/// of getting a new one.
+pub struct Address(pub String);
+
+impl FromRequestParts<AppState> for Address {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        Ok(Self(ip_hash(parts, state).await?))
+    }
+}
+
+/// Today's salted hash of the caller's address.
+async fn ip_hash(parts: &Parts, state: &AppState) -> Result<String> {
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let ip = client_ip(peer, &parts.headers, &state.config.trusted_proxies);
+    let salt = state.store.daily_salt(now_ms() / DAY_MS).await?;
+    let ip = ip.map(|ip| ip.to_string()).unwrap_or_default();
+    Ok(secrets::ip_hash(&salt, &ip))
 }
 
 /// The `X-Confab-Author` token, if sent. A malformed one is refused rather
@@ -61,13 +89,26 @@ fn author_token(headers: &HeaderMap) -> Result<Option<&str>> {
     }
 }
 
+/// A well-formed token this server did not sign: made up by a client, or
+/// kept from before tokens were issued, or signed with an old `secret_key`.
+/// 401 rather than a silent fallback to the IP, so that the widget knows to
+/// fetch a new token and try again.
+fn not_issued() -> Error {
+    Error::unauthorized(
+        "X-Confab-Author is not a token this server issued; get one from POST /api/v1/authors",
+    )
+    .with_field(AUTHOR_HEADER)
+}
+
 /// [`AUTHOR_HEADER`] as the OpenAPI document describes it.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Header)]
 #[allow(dead_code)] // only read by the OpenAPI derive
 pub struct AuthorHeader {
-    /// The widget's random author token, kept in its localStorage. Without
-    /// it, the voter and first-time author is the salted IP.
+    /// The author token `POST /api/v1/authors` issued, which the widget
+    /// keeps in its localStorage. Without it, the voter and first-time
+    /// author is the salted IP; a token the server did not issue is refused
+    /// with 401 `unauthorized`.
     #[param(
         rename = "X-Confab-Author",
         value_type = String,

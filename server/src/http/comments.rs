@@ -31,6 +31,7 @@ use crate::{
         (status = 201, description = "Published", body = CreatedComment),
         (status = 202, description = "Held for moderation", body = CreatedComment),
         (status = 400, description = "`invalid_json` or `bad_request`", body = ErrorBody),
+        (status = 401, description = "`unauthorized`: `X-Confab-Author` is not a token this server issued", body = ErrorBody),
         (status = 403, description = "`origin_not_allowed`, or `forbidden`: the author is banned", body = ErrorBody),
         (status = 404, description = "`site_not_found`", body = ErrorBody),
         (status = 409, description = "`page_locked`, or `conflict`: a duplicate", body = ErrorBody),

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod authors;
 pub mod client;
 pub mod comments;
 pub mod conn;
@@ -60,6 +61,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(comments::create))
         .routes(routes!(comments::edit, comments::delete))
         .routes(routes!(votes::vote))
+        .routes(routes!(authors::issue))
         .routes(routes!(counts::counts))
         .routes(routes!(preview::preview))
         .routes(routes!(openapi_json))

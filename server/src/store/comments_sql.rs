@@ -104,43 +104,72 @@ macro_rules! comments_store {
             async fn vote(
                 &self,
                 comment_id: i64,
-                voter_hash: &str,
+                voter: &$crate::store::Voter<'_>,
                 value: i64,
-            ) -> anyhow::Result<i64> {
+            ) -> anyhow::Result<$crate::store::Voted> {
                 let mut tx = self.write.begin().await?;
                 // A no-op write takes the comment's row lock first, so two
-                // votes on one comment queue up instead of racing.
-                sqlx::query("UPDATE comments SET score = score WHERE id = $1")
-                    .bind(comment_id)
-                    .execute(&mut *tx)
-                    .await?;
-                let old: Option<(i64,)> = sqlx::query_as(
-                    "DELETE FROM votes WHERE comment_id = $1 AND voter_hash = $2 RETURNING value",
+                // votes on one comment queue up instead of racing, and the
+                // address check below cannot be raced either.
+                let (score,): (i64,) = sqlx::query_as(
+                    "UPDATE comments SET score = score WHERE id = $1 RETURNING score",
                 )
                 .bind(comment_id)
-                .bind(voter_hash)
+                .fetch_one(&mut *tx)
+                .await?;
+                let old: Option<(i64,)> = sqlx::query_as(
+                    "SELECT value FROM votes WHERE comment_id = $1 AND voter_hash = $2",
+                )
+                .bind(comment_id)
+                .bind(voter.voter)
                 .fetch_optional(&mut *tx)
                 .await?;
+                let old = old.map_or(0, |(v,)| v);
+                if old == value {
+                    tx.commit().await?;
+                    return Ok($crate::store::Voted::Unchanged(score));
+                }
                 if value != 0 {
-                    sqlx::query(
-                        "INSERT INTO votes (comment_id, voter_hash, value) VALUES ($1, $2, $3)",
+                    let (others,): (i64,) = sqlx::query_as(
+                        "SELECT COUNT(*) FROM votes
+                         WHERE comment_id = $1 AND ip_hash = $2 AND voter_hash <> $3",
                     )
                     .bind(comment_id)
-                    .bind(voter_hash)
+                    .bind(voter.ip_hash)
+                    .bind(voter.voter)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if others > 0 {
+                        return Ok($crate::store::Voted::AddressTaken);
+                    }
+                }
+                sqlx::query("DELETE FROM votes WHERE comment_id = $1 AND voter_hash = $2")
+                    .bind(comment_id)
+                    .bind(voter.voter)
+                    .execute(&mut *tx)
+                    .await?;
+                if value != 0 {
+                    // The address is the latest one the voter voted from.
+                    sqlx::query(
+                        "INSERT INTO votes (comment_id, voter_hash, ip_hash, value)
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(comment_id)
+                    .bind(voter.voter)
+                    .bind(voter.ip_hash)
                     .bind(value)
                     .execute(&mut *tx)
                     .await?;
                 }
-                let delta = value - old.map_or(0, |(v,)| v);
                 let (score,): (i64,) = sqlx::query_as(
                     "UPDATE comments SET score = score + $2 WHERE id = $1 RETURNING score",
                 )
                 .bind(comment_id)
-                .bind(delta)
+                .bind(value - old)
                 .fetch_one(&mut *tx)
                 .await?;
                 tx.commit().await?;
-                Ok(score)
+                Ok($crate::store::Voted::Changed(score))
             }
         }
     };

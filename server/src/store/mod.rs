@@ -107,6 +107,26 @@ pub struct NewCommentRow {
     pub now_ms: i64,
 }
 
+/// Who votes: the voter identity (`t:` token hash or `ip:` hash) and the
+/// day's IP hash of where they vote from.
+#[derive(Debug, Clone, Copy)]
+pub struct Voter<'a> {
+    pub voter: &'a str,
+    pub ip_hash: &'a str,
+}
+
+/// What became of a vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Voted {
+    /// Recorded; the new score.
+    Changed(i64),
+    /// The voter had already voted so (or withdrawn); the score, as it was.
+    Unchanged(i64),
+    /// Another voter at the same address has a vote on this comment. Nothing
+    /// was stored.
+    AddressTaken,
+}
+
 /// What became of a new comment. Refusals roll back: nothing is stored.
 #[derive(Debug)]
 pub enum Created {

@@ -8,6 +8,7 @@ use confab_api::CommentStatus;
 use super::{
     AdminCommentRow, AuditRow, BanRow, CommentMeta, CommentRow, Created, Moderator, NewAudit,
     NewBan, NewCommentRow, Operations, Page, ScreenQuery, Search, SessionRow, Site, SiteSpec,
+    Voted, Voter,
 };
 use crate::domain::spam::SpamModel;
 
@@ -65,8 +66,9 @@ pub trait Comments: Send + Sync {
     /// False when it was already deleted.
     async fn delete_comment(&self, id: i64) -> anyhow::Result<bool>;
 
-    /// Records `voter`'s vote (0 withdraws it) and returns the new score.
-    async fn vote(&self, comment_id: i64, voter_hash: &str, value: i64) -> anyhow::Result<i64>;
+    /// Records `voter`'s vote (0 withdraws it): one per voter and, among
+    /// the votes that count, one per address.
+    async fn vote(&self, comment_id: i64, voter: &Voter<'_>, value: i64) -> anyhow::Result<Voted>;
 }
 
 /// What moderators see and decide, and what screening asks before a

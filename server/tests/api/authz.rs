@@ -34,13 +34,19 @@ enum Attempt {
     ForeignOrigin,
     NullOrigin,
     CrossSiteFetch,
+    /// An `X-Confab-Author` token the client made up, as readers' browsers
+    /// did before the server issued them.
+    MintedAuthor,
 }
 use Attempt::*;
+
+/// A well-formed author token the server never issued.
+const MINTED: &str = "0123456789abcdef0123456789abcdef";
 
 /// The answers a refusal may have, by attempt.
 fn allowed(attempt: Attempt) -> &'static [(u16, ErrorCode)] {
     match attempt {
-        NoCredentials | UnknownCredentials => &[(401, ErrorCode::Unauthorized)],
+        NoCredentials | UnknownCredentials | MintedAuthor => &[(401, ErrorCode::Unauthorized)],
         WrongToken | NoCsrf | WrongCsrf => &[(403, ErrorCode::Forbidden)],
         ExpiredToken => &[
             (401, ErrorCode::Unauthorized),
@@ -126,6 +132,9 @@ impl Public<'_> {
                 .header("sec-fetch-site", "cross-site"),
             _ => r.header("origin", ORIGIN),
         };
+        if attempt == Some(MintedAuthor) {
+            r = r.header("x-confab-author", MINTED);
+        }
         r = match (attempt, &self.token) {
             (Some(NoCredentials), _) | (_, None) => r,
             (Some(UnknownCredentials), _) => r.header("authorization", "Basic dXNlcjpwYXNz"),
@@ -226,6 +235,28 @@ async fn comments_cannot_be_posted_edited_deleted_or_voted_on_without_the_right_
             attempt,
             on(Method::POST, id, "/vote", up.clone(), None).spoiled(Some(attempt)),
         ));
+    }
+    // Posting and voting take an author token only as this server issued it.
+    table.push((
+        "POST comments",
+        MintedAuthor,
+        post("demo", new.clone()).spoiled(Some(MintedAuthor)),
+    ));
+    table.push((
+        "POST vote",
+        MintedAuthor,
+        on(Method::POST, id, "/vote", up.clone(), None).spoiled(Some(MintedAuthor)),
+    ));
+    // Author tokens go to anyone, but not to another origin's pages.
+    let authors = Public {
+        app: &app,
+        method: Method::POST,
+        path: "/api/v1/authors".into(),
+        body: Value::Null,
+        token: None,
+    };
+    for attempt in [ForeignOrigin, NullOrigin, CrossSiteFetch] {
+        table.push(("POST authors", attempt, authors.spoiled(Some(attempt))));
     }
     // Posting and voting need no credentials; edits and deletes do.
     for attempt in [NoCredentials, UnknownCredentials, WrongToken] {
@@ -352,12 +383,13 @@ async fn comments_cannot_be_posted_edited_deleted_or_voted_on_without_the_right_
         .client
         .post(app.url(&format!("/api/v1/comments/{id}/vote")))
         .header("origin", ORIGIN)
-        .header("x-confab-author", READER)
+        .header("x-confab-author", app.token(READER))
         .json(&up)
         .send()
         .await
         .unwrap();
     assert_eq!(voted.status(), 200);
+    assert_eq!(authors.valid().send().await.unwrap().status(), 201);
     assert_eq!(
         on(Method::PATCH, id, "", edit.clone(), Some(&token))
             .valid()

@@ -79,7 +79,7 @@ async fn every_bad_input_gets_a_clear_4xx_and_stores_nothing(backend: Backend) {
         app.client
             .post(app.url(&format!("/api/v1/comments/{}/vote", first.comment.id)))
             .header("origin", ORIGIN)
-            .header("x-confab-author", READER)
+            .header("x-confab-author", app.token(READER))
             .json(&v)
     };
     let edit = |v: Value| {

@@ -63,7 +63,10 @@ async fn every_write_through_the_balancer_reaches_a_read_from_every_instance_wit
         .client
         .post(cluster.via_balancer(&format!("/api/v1/comments/{id}/vote")))
         .header("origin", ORIGIN)
-        .header("x-confab-author", READER)
+        .header(
+            "x-confab-author",
+            confab::domain::author_token::issue(SECRET_KEY.as_bytes()),
+        )
         .json(&json!({ "value": 1 }))
         .send()
         .await

@@ -116,6 +116,8 @@ fn the_example_config_names_every_key_of_every_config_struct() {
             thread_cache_bytes,
             posts_per_minute_ip,
             posts_per_minute_page,
+            votes_per_minute_ip,
+            author_tokens_per_hour_ip,
             login_failures_per_ip,
             login_failures_per_email,
             login_delay_max_secs,

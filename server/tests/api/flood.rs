@@ -141,7 +141,10 @@ async fn flood_over_one_connection(app: Arc<TestApp>, fired: Arc<AtomicU64>) -> 
         let r = client
             .post(app.url("/api/v1/sites/demo/comments"))
             .header("origin", ORIGIN)
-            .header("x-confab-author", format!("flood-author-{n:010}"))
+            .header(
+                "x-confab-author",
+                confab::domain::author_token::issue(&app.state.signing_key),
+            )
             .json(&json!({
                 "page": format!("/flood-{}", n % 50),
                 "body": format!("flood {n}"),

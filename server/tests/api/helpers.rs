@@ -1,6 +1,10 @@
 //! `spawn_app()` and the typed helpers every test uses.
 
-use std::sync::{Arc, LazyLock};
+use std::{
+    collections::HashMap,
+    net::IpAddr,
+    sync::{Arc, LazyLock, Mutex},
+};
 
 use confab::{AppState, Config, Store};
 use confab_api::{ApiError, CreatedComment, ErrorBody, ErrorCode, NewComment, Thread};
@@ -11,7 +15,7 @@ use serde_json::{json, Value};
 
 /// The origin tests send, which the `demo` site allows.
 pub const ORIGIN: &str = "http://localhost:8080";
-/// A valid `X-Confab-Author` token: "someone else" for votes.
+/// The name of a reader: "someone else" for votes. See [`TestApp::reader`].
 pub const READER: &str = "reader-token-0123456789";
 
 static TRACING: LazyLock<()> = LazyLock::new(|| {
@@ -29,6 +33,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     served: Served,
+    readers: Mutex<HashMap<String, Reader>>,
     // After the server, which holds connections to it.
     _db: TestDb,
 }
@@ -54,11 +59,52 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
         client: reqwest::Client::new(),
         state: served.state.clone(),
         served,
+        readers: Mutex::default(),
         _db: db,
     }
 }
 
+/// A reader of the test server: an author token it issued, and a client
+/// that connects from an address of the reader's own.
+#[derive(Clone)]
+pub struct Reader {
+    pub token: String,
+    pub client: reqwest::Client,
+}
+
+impl Reader {
+    /// Reader number `n`, at 127.0.0.2 onwards: Linux routes all of
+    /// 127.0.0.0/8 to the loopback, so the server sees each at its address.
+    pub fn new(key: &[u8], n: usize) -> Self {
+        let [hi, lo] = u16::try_from(n + 2).unwrap().to_be_bytes();
+        Self {
+            token: confab::domain::author_token::issue(key),
+            client: reqwest::Client::builder()
+                .local_address(IpAddr::from([127, 0, hi, lo]))
+                .build()
+                .unwrap(),
+        }
+    }
+}
+
 impl TestApp {
+    /// The reader called `name`, the same on each call: its token is signed
+    /// with the server's key as `POST /api/v1/authors` signs them.
+    pub fn reader(&self, name: &str) -> Reader {
+        let mut readers = self.readers.lock().unwrap();
+        let n = readers.len();
+        let key = &self.state.signing_key;
+        let reader = readers
+            .entry(name.to_owned())
+            .or_insert_with(|| Reader::new(key, n));
+        reader.clone()
+    }
+
+    /// The author token of the reader called `name`.
+    pub fn token(&self, name: &str) -> String {
+        self.reader(name).token
+    }
+
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.state.store
     }
@@ -104,12 +150,13 @@ impl TestApp {
             .expect("request sent")
     }
 
-    /// Posts a comment as the holder of `author_token`.
-    pub async fn post_comment_as(&self, author_token: &str, body: &Value) -> Response {
+    /// Posts a comment with the token of the reader called `name`, from
+    /// 127.0.0.1 like every other post.
+    pub async fn post_comment_as(&self, name: &str, body: &Value) -> Response {
         self.client
             .post(self.url("/api/v1/sites/demo/comments"))
             .header("origin", ORIGIN)
-            .header("x-confab-author", author_token)
+            .header("x-confab-author", self.token(name))
             .json(body)
             .send()
             .await
@@ -187,12 +234,14 @@ impl TestApp {
             .expect("request sent")
     }
 
-    /// Votes as the holder of `author_token`.
-    pub async fn vote(&self, id: i64, value: i64, author_token: &str) -> Response {
-        self.client
+    /// Votes as the reader called `name`, from its own address.
+    pub async fn vote(&self, id: i64, value: i64, name: &str) -> Response {
+        let reader = self.reader(name);
+        reader
+            .client
             .post(self.url(&format!("/api/v1/comments/{id}/vote")))
             .header("origin", ORIGIN)
-            .header("x-confab-author", author_token)
+            .header("x-confab-author", reader.token)
             .json(&json!({ "value": value }))
             .send()
             .await

@@ -32,6 +32,7 @@ mod flood;
 mod hardening;
 mod hardening_accounts;
 mod hardening_conn;
+mod hardening_votes;
 mod health;
 mod mail;
 mod openapi;

@@ -9,6 +9,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("patch", "/api/v1/comments/{id}"),
     ("delete", "/api/v1/comments/{id}"),
     ("post", "/api/v1/comments/{id}/vote"),
+    ("post", "/api/v1/authors"),
     ("post", "/api/v1/sites/{site}/counts"),
     ("post", "/api/v1/preview"),
     ("get", "/api/v1/sites/{site}/events"),

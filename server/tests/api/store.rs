@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use confab::store::{self, Created, Moderation, NewCommentRow, SiteSpec, Store};
+use confab::store::{self, Created, Moderation, NewCommentRow, SiteSpec, Store, Voted, Voter};
 use confab_api::CommentStatus;
 
 use crate::helpers::*;
@@ -162,12 +162,33 @@ async fn replies_past_the_depth_cap_attach_at_the_cap(backend: Backend) {
 async fn votes_are_one_per_voter_and_keep_the_score(backend: Backend) {
     let (_db, store, site) = open(backend).await;
     let c = create(&store, &new(site, "/p", None)).await;
-    assert_eq!(store.vote(c, "a", 1).await.unwrap(), 1);
-    assert_eq!(store.vote(c, "a", 1).await.unwrap(), 1);
-    assert_eq!(store.vote(c, "b", -1).await.unwrap(), 0);
-    assert_eq!(store.vote(c, "a", -1).await.unwrap(), -2);
-    assert_eq!(store.vote(c, "b", 0).await.unwrap(), -1);
-    assert_eq!(store.vote(c, "b", 0).await.unwrap(), -1);
+    let voter = |voter, ip_hash| Voter { voter, ip_hash };
+    let (a, b) = (voter("a", "ip-a"), voter("b", "ip-b"));
+    assert_eq!(store.vote(c, &a, 1).await.unwrap(), Voted::Changed(1));
+    assert_eq!(store.vote(c, &a, 1).await.unwrap(), Voted::Unchanged(1));
+    assert_eq!(store.vote(c, &b, -1).await.unwrap(), Voted::Changed(0));
+    assert_eq!(store.vote(c, &a, -1).await.unwrap(), Voted::Changed(-2));
+    assert_eq!(store.vote(c, &b, 0).await.unwrap(), Voted::Changed(-1));
+    assert_eq!(store.vote(c, &b, 0).await.unwrap(), Voted::Unchanged(-1));
+    // Another voter at a's address is refused, and changes nothing; a may
+    // still change their vote from there.
+    let neighbour = voter("n", "ip-a");
+    assert_eq!(
+        store.vote(c, &neighbour, 1).await.unwrap(),
+        Voted::AddressTaken
+    );
+    assert_eq!(
+        store.vote(c, &neighbour, 0).await.unwrap(),
+        Voted::Unchanged(-1)
+    );
+    assert_eq!(store.vote(c, &a, 1).await.unwrap(), Voted::Changed(1));
+    // A vote counts at the address it was last cast from.
+    let moved = voter("a", "ip-c");
+    assert_eq!(store.vote(c, &moved, -1).await.unwrap(), Voted::Changed(-1));
+    assert_eq!(
+        store.vote(c, &neighbour, 1).await.unwrap(),
+        Voted::Changed(0)
+    );
 }
 
 async fn counts_see_only_published_comments(backend: Backend) {

@@ -43,7 +43,7 @@ async fn nobody_votes_on_their_own_comment(backend: Backend) {
     let r = app
         .client
         .post(app.url("/api/v1/sites/demo/comments"))
-        .header("x-confab-author", READER)
+        .header("x-confab-author", app.token(READER))
         .json(&serde_json::json!({"page": "/p", "body": "mine"}))
         .send()
         .await
