@@ -30,6 +30,7 @@ mod errors;
 mod events;
 mod flood;
 mod hardening;
+mod hardening_content;
 mod health;
 mod mail;
 mod openapi;
