@@ -168,6 +168,8 @@ fn Context(item: QueueItem) -> impl IntoView {
 fn PageName(site: i64, key: String, info: PageInfo, id: i64) -> impl IntoView {
     let title = RwSignal::new(info.title.unwrap_or_default());
     let url = RwSignal::new(info.url.unwrap_or_default());
+    // What the inputs hold, shown only once the server took it.
+    let (draft_title, draft_url) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let editing = RwSignal::new(false);
     let shown = {
         let key = key.clone();
@@ -183,8 +185,8 @@ fn PageName(site: i64, key: String, info: PageInfo, id: i64) -> impl IntoView {
     let save = move |_| {
         let edit = PageEdit {
             page: key.clone(),
-            title: Some(title.get_untracked()),
-            url: Some(url.get_untracked()),
+            title: Some(draft_title.get_untracked()),
+            url: Some(draft_url.get_untracked()),
         };
         call(api::edit_page(site, edit), move |p: PageInfo| {
             title.set(p.title.unwrap_or_default());
@@ -208,10 +210,14 @@ fn PageName(site: i64, key: String, info: PageInfo, id: i64) -> impl IntoView {
         })}
         <Show when=move || editing.get() fallback=move || view! {
             <button type="button" class="small" data-testid=format!("page-edit-{id}")
-                on:click=move |_| editing.set(true)>"Edit page"</button> " "
+                on:click=move |_| {
+                    draft_title.set(title.get_untracked());
+                    draft_url.set(url.get_untracked());
+                    editing.set(true);
+                }>"Edit page"</button> " "
         }>
-            {input("Title ", "title-input", title)}
-            {input("URL ", "url-input", url)}
+            {input("Title ", "title-input", draft_title)}
+            {input("URL ", "url-input", draft_url)}
             <button type="button" class="small" data-testid=format!("page-save-{id}")
                 on:click=save.clone()>"Save page"</button> " "
         </Show>

@@ -49,9 +49,14 @@ async fn the_queue_shows_a_page_title_as_text_and_moderators_correct_it() {
         el.send_keys(value).await.unwrap();
     }
     click(&b, &format!("[data-testid=page-save-{id}]")).await;
-    let saved = "return document.querySelector(arguments[0])?.textContent === arguments[1]";
-    let args = vec![json!(title), json!("Night buses return")];
-    wait_page(&b, "the corrected title", saved, args).await;
+    let saved =
+        "return document.querySelector('[data-testid=notice]').textContent === arguments[0]";
+    let args = vec![json!(format!("Page {PAGE} saved"))];
+    wait_page(&b, "the saved notice", saved, args).await;
+    assert_eq!(
+        b.js(text, vec![json!(title)]).await,
+        json!("Night buses return")
+    );
     assert_eq!(b.js(links, vec![json!(row)]).await, json!([own]));
     let page = store.page(demo, PAGE).await.unwrap().unwrap();
     assert_eq!(page.title.as_deref(), Some("Night buses return"));
