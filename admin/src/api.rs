@@ -86,6 +86,10 @@ pub async fn lock(site: i64, page: String, locked: bool) -> ApiResult<PageInfo> 
     send("POST", &path, Some(&PageLock { page, locked })).await
 }
 
+pub async fn edit_page(site: i64, edit: PageEdit) -> ApiResult<PageInfo> {
+    send("PUT", &format!("/sites/{site}/pages/info"), Some(&edit)).await
+}
+
 pub async fn bans(site: i64) -> ApiResult<Vec<Ban>> {
     get(&format!("/sites/{site}/bans")).await
 }

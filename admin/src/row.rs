@@ -3,7 +3,7 @@
 //! comment it answers and the author's other comments.
 
 use confab_api::{
-    admin::{AdminComment, ModAction, QueueItem},
+    admin::{AdminComment, ModAction, PageEdit, PageInfo, QueueItem},
     CommentStatus,
 };
 use leptos::prelude::*;
@@ -124,27 +124,22 @@ pub fn CommentRow(
 fn Context(item: QueueItem) -> impl IntoView {
     let locked = RwSignal::new(item.page.locked);
     let (site, key) = (item.comment.site_id, item.page.key.clone());
-    let toggle = move |_| {
-        let (key, want) = (key.clone(), !locked.get_untracked());
-        call(api::lock(site, key.clone(), want), move |p| {
-            locked.set(p.locked);
-            let state = if p.locked { "locked" } else { "unlocked" };
-            notify(format!("Page {key} {state}"));
-        });
-    };
-    let title = item
-        .page
-        .title
-        .clone()
-        .unwrap_or_else(|| item.page.key.clone());
-    let page = match item.page.url.clone() {
-        Some(url) => view! { <a href=url target="_blank" rel="noopener">{title}</a> }.into_any(),
-        None => view! { <span>{title}</span> }.into_any(),
+    let toggle = {
+        let key = key.clone();
+        move |_| {
+            let (key, want) = (key.clone(), !locked.get_untracked());
+            call(api::lock(site, key.clone(), want), move |p| {
+                locked.set(p.locked);
+                let state = if p.locked { "locked" } else { "unlocked" };
+                notify(format!("Page {key} {state}"));
+            });
+        }
     };
     let id = item.comment.id;
+    let page = view! { <PageName site key=key.clone() info=item.page.clone() id /> };
     view! {
         <div class="context">
-            <p>"Page: " {page} " "
+            <p>"Page: " {page}
                 <button type="button" class="small" data-testid=format!("lock-{id}") on:click=toggle>
                     {move || if locked.get() { "Unlock page" } else { "Lock page" }}
                 </button>
@@ -163,5 +158,68 @@ fn Context(item: QueueItem) -> impl IntoView {
                 </details>
             })}
         </div>
+    }
+}
+
+/// A page's title, always as text: the first commenter chose it. Its URL
+/// (only ever one on the site's origins) follows as a link showing itself,
+/// and moderators can correct both.
+#[component]
+fn PageName(site: i64, key: String, info: PageInfo, id: i64) -> impl IntoView {
+    let title = RwSignal::new(info.title.unwrap_or_default());
+    let url = RwSignal::new(info.url.unwrap_or_default());
+    // What the inputs hold, shown only once the server took it.
+    let (draft_title, draft_url) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let editing = RwSignal::new(false);
+    let shown = {
+        let key = key.clone();
+        move || {
+            let t = title.get();
+            if t.is_empty() {
+                key.clone()
+            } else {
+                t
+            }
+        }
+    };
+    let save = move |_| {
+        let edit = PageEdit {
+            page: key.clone(),
+            title: Some(draft_title.get_untracked()),
+            url: Some(draft_url.get_untracked()),
+        };
+        call(api::edit_page(site, edit), move |p: PageInfo| {
+            title.set(p.title.unwrap_or_default());
+            url.set(p.url.unwrap_or_default());
+            editing.set(false);
+            notify(format!("Page {} saved", p.key));
+        });
+    };
+    let input = move |label: &'static str, field: &'static str, value: RwSignal<String>| {
+        view! {
+            <label>{label}
+                <input data-testid=format!("page-{field}-{id}") prop:value=move || value.get()
+                    on:input=move |e| value.set(event_target_value(&e)) />
+            </label>
+        }
+    };
+    view! {
+        <span data-testid=format!("page-title-{id}")>{shown}</span> " "
+        {move || (!url.get().is_empty()).then(|| view! {
+            <a class="muted" href=url.get() target="_blank" rel="noopener noreferrer">{url.get()}</a> " "
+        })}
+        <Show when=move || editing.get() fallback=move || view! {
+            <button type="button" class="small" data-testid=format!("page-edit-{id}")
+                on:click=move |_| {
+                    draft_title.set(title.get_untracked());
+                    draft_url.set(url.get_untracked());
+                    editing.set(true);
+                }>"Edit page"</button> " "
+        }>
+            {input("Title ", "title-input", draft_title)}
+            {input("URL ", "url-input", draft_url)}
+            <button type="button" class="small" data-testid=format!("page-save-{id}")
+                on:click=save.clone()>"Save page"</button> " "
+        </Show>
     }
 }

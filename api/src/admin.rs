@@ -132,6 +132,18 @@ pub struct AdminEdit {
     pub body: String,
 }
 
+/// `PUT /admin/api/sites/{site}/pages/info`: what moderators see a page
+/// as. Both fields are set; null or blank clears one. The URL must be on
+/// one of the site's origins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageEdit {
+    pub page: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
 /// `POST /admin/api/sites/{site}/pages/lock`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PageLock {

@@ -129,13 +129,20 @@ fn keep(c: Ctx, held: bool, created: CreatedComment, text: String) -> i64 {
     };
     storage::set_own(id, Some(&own));
     if held {
-        let mut list = storage::pending(&c.e.key());
-        list.push(created.comment.clone());
-        storage::set_pending(&c.e.key(), &list);
-        c.announce.set(c.t.held.into());
+        hold(c, &created.comment);
     }
     c.insert(created.comment, false);
     id
+}
+
+/// Remembers the reader's own held comment (a post, or an edit the server
+/// held) until it is published, and says that it waits.
+pub fn hold(c: Ctx, comment: &confab_api::Comment) {
+    let mut list = storage::pending(&c.e.key());
+    list.retain(|p| p.id != comment.id);
+    list.push(comment.clone());
+    storage::set_pending(&c.e.key(), &list);
+    c.announce.set(c.t.held.into());
 }
 
 /// The optional name, e-mail and website fields.

@@ -1,12 +1,12 @@
 //! Live updates: an EventSource on the page's event stream keeps every open
 //! widget current, and announces new comments to screen readers.
 
-use confab_api::Event;
+use confab_api::{CommentStatus, Event};
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{EventSource, MessageEvent};
 
-use crate::model::Ctx;
+use crate::model::{Ctx, Node};
 
 /// Listens for the rest of the page's life; the browser reconnects by
 /// itself after a dropped connection.
@@ -31,7 +31,10 @@ pub fn listen(c: Ctx, newest_first: impl Fn() -> bool + 'static) {
                 }
             }
             Some(Event::Edited { comment }) => c.replace(comment),
-            Some(Event::Deleted { id }) => c.delete(id),
+            // A held comment shown here is the reader's own, held again
+            // by its edit: this delete is of the published copy.
+            Some(Event::Deleted { id }) if !c.find(id).is_some_and(|n| held(&n)) => c.delete(id),
+            Some(Event::Deleted { .. }) => {}
             None => {}
         }
     });
@@ -39,4 +42,9 @@ pub fn listen(c: Ctx, newest_first: impl Fn() -> bool + 'static) {
         let _ = es.add_event_listener_with_callback(name, on_event.as_ref().unchecked_ref());
     }
     on_event.forget();
+}
+
+fn held(n: &Node) -> bool {
+    n.data
+        .with_untracked(|c| c.status == CommentStatus::Pending)
 }

@@ -3,7 +3,10 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
+use confab_api::CommentStatus;
+
 use crate::{
+    composer,
     editor::Editor,
     model::{ctx, Ctx, Node},
     storage,
@@ -95,10 +98,18 @@ pub fn OwnActions(
 }
 
 /// An edit the server took: the thread shows it, and the reader's own copy
-/// of the text follows while the draft is forgotten.
+/// of the text follows while the draft is forgotten. One the server held
+/// leaves the published thread (and its count) and stays for its author as
+/// a held comment, as a held post does.
 fn saved(c: Ctx, comment: confab_api::Comment, text: String) {
     let id = comment.id;
-    c.replace(comment);
+    if comment.status == CommentStatus::Pending {
+        c.delete(id);
+        composer::hold(c, &comment);
+        c.insert(comment, false);
+    } else {
+        c.replace(comment);
+    }
     if let Some(mut own) = storage::own(id) {
         own.body = text;
         storage::set_own(id, Some(&own));

@@ -1,21 +1,23 @@
-//! Posting a comment, as a service: what `POST .../comments` does once the
-//! request is parsed, kept apart from HTTP so that other ways in (an
-//! importer, a form that works without JavaScript) reuse the workflow or its
-//! steps.
+//! Posting and editing a comment, as services: what `POST .../comments` and
+//! `PATCH /comments/{id}` do once the request is parsed and the author
+//! proved, kept apart from HTTP so that other ways in (an importer, a form
+//! that works without JavaScript) reuse the workflows or their steps. Both
+//! screen the text the same way: an edit is no way around the checks.
 
-use confab_api::{CommentStatus, ComposeSignals, CreatedComment, Event};
+use confab_api::{Comment, CommentStatus, ComposeSignals, CreatedComment, Event};
 
 use crate::{
     domain::{
         input::NewCommentInput,
         markdown, secrets,
         verdict::{Refusal, Verdict},
+        visible, CommentBody,
     },
     moderation::{
         mail,
         screen::{self, Candidate},
     },
-    store::{now_ms, Created, NewCommentRow, Site},
+    store::{now_ms, CommentMeta, Created, Held, NewCommentRow, Site},
     AppState,
 };
 
@@ -53,9 +55,10 @@ pub enum Posted {
 
 /// The whole posting workflow, in order:
 /// 1. count it against the rate limits ([`screen::rate_limit`]);
-/// 2. screen it ([`screen::screen`]: refusals, spam, holds);
-/// 3. build the row ([`row`]: render the markdown, make the edit token and
-///    the avatar);
+/// 2. render the markdown, and screen what readers would see of it
+///    ([`screen::screen`]: refusals, spam, holds);
+/// 3. build the row ([`row`]: make the edit token and the avatar, and keep
+///    the page's title and URL only when the URL is on the site's origins);
 /// 4. store it (refused when the page is locked or the parent is gone);
 /// 5. publish: drop the page's cached threads everywhere and, when readers
 ///    can see it, send the `created` event;
@@ -70,10 +73,14 @@ pub async fn post(
     post: NewPost,
     poster: Poster,
 ) -> anyhow::Result<Posted> {
+    let html = markdown::render(post.input.body.as_str());
+    let seen = visible::of(&html);
     let candidate = Candidate {
         site,
         page: post.input.page.as_str(),
         source: post.input.body.as_str(),
+        seen: &seen,
+        edit: false,
         email: post.input.email.as_deref(),
         ip_hash: &poster.ip_hash,
         voter: &poster.voter,
@@ -87,7 +94,7 @@ pub async fn post(
         Err(refusal) => return Ok(Posted::Refused(refusal)),
     };
     let held = verdict.status == CommentStatus::Pending;
-    let (row, edit_token) = row(state, site, post, poster, verdict, now_ms());
+    let (row, edit_token) = row(state, site, post, poster, (html, verdict), now_ms());
     let mut comment = match state.store.create_comment(&row).await? {
         Created::Comment(c) => c.into_api(),
         Created::PageLocked => return Ok(Posted::Refused(Refusal::PageLocked)),
@@ -117,14 +124,15 @@ pub async fn post(
     })
 }
 
-/// The row to store for `post`, written at `now_ms`, and the edit token that
-/// only its author gets. Makes no I/O.
+/// The row to store for `post`, with its rendered HTML and its verdict,
+/// written at `now_ms`, and the edit token that only its author gets. Makes
+/// no I/O.
 pub fn row(
     state: &AppState,
     site: &Site,
     post: NewPost,
     poster: Poster,
-    verdict: Verdict,
+    (html, verdict): (String, Verdict),
     now_ms: i64,
 ) -> (NewCommentRow, String) {
     let NewCommentInput {
@@ -137,6 +145,14 @@ pub fn row(
         url,
     } = post.input;
     let (edit_token, edit_token_hash) = secrets::new_token();
+    // The first commenter names the page for the dashboard: a URL off the
+    // site is dropped, with the title sent along with it, rather than the
+    // comment refused, since the commenter did not type either (the widget
+    // sends the page's own). A moderator can set both later.
+    let (title, url) = match url {
+        Some(u) if !site.owns_url(&u) => (None, None),
+        url => (title, url),
+    };
     let row = NewCommentRow {
         site_id: site.id,
         page: page.to_string(),
@@ -148,7 +164,7 @@ pub fn row(
         author,
         email,
         website,
-        html: markdown::render(body.as_str()),
+        html,
         source: body.as_str().to_owned(),
         status: verdict.status,
         notify: post.notify,
@@ -159,4 +175,103 @@ pub fn row(
         now_ms,
     };
     (row, edit_token)
+}
+
+/// What became of an edit.
+#[derive(Debug)]
+pub enum Edited {
+    /// Saved. Its status says whether readers see it: `pending` when
+    /// screening held it (or it was held already).
+    Saved(Comment),
+    /// Not saved.
+    Refused(Refusal),
+    /// Deleted meanwhile.
+    Gone,
+}
+
+/// An author's edit, in order: refused on a locked page; the new text
+/// rendered and screened as a new comment would be (blocked words, bans,
+/// spam, the site's moderation, links), except that it is no duplicate of
+/// itself and the rate limit is not counted again; then stored. An edit can
+/// only make a comment's status stricter: one that screening holds leaves
+/// the public thread and waits for a moderator again (who is mailed), while
+/// a passing edit of a held comment leaves it held.
+///
+/// `meta` is the comment, its author already proved; `ip_hash` is the
+/// editor's address today, which a ban on addresses also covers.
+pub async fn edit(
+    state: &AppState,
+    site: &Site,
+    meta: &CommentMeta,
+    body: CommentBody,
+    ip_hash: &str,
+) -> anyhow::Result<Edited> {
+    let Some(stored) = state.store.admin_comment(meta.id).await? else {
+        return Ok(Edited::Gone);
+    };
+    let page = state.store.page(site.id, &meta.page).await?;
+    if page.is_some_and(|p| p.locked) {
+        return Ok(Edited::Refused(Refusal::PageLocked));
+    }
+    let html = markdown::render(body.as_str());
+    let seen = visible::of(&html);
+    let signals = ComposeSignals::default();
+    let candidate = Candidate {
+        site,
+        page: &meta.page,
+        source: body.as_str(),
+        seen: &seen,
+        edit: true,
+        email: stored.email.as_deref(),
+        ip_hash,
+        voter: &stored.voter_hash,
+        signals: &signals,
+    };
+    let verdict = match screen::screen(state, &candidate).await? {
+        Ok(verdict) => verdict,
+        Err(refusal) => return Ok(Edited::Refused(refusal)),
+    };
+    let was = stored.status();
+    let held = (strictness(verdict.status) > strictness(was)).then(|| Held {
+        status: verdict.status,
+        reason: format!(
+            "edited: {}",
+            verdict.held_reason.as_deref().unwrap_or_default()
+        ),
+    });
+    let Some(row) = state
+        .store
+        .edit_comment(meta.id, body.as_str(), &html, held.as_ref(), now_ms())
+        .await?
+    else {
+        return Ok(Edited::Gone);
+    };
+    let mut comment = row.into_api();
+    let event = match (was == CommentStatus::Approved, comment.status) {
+        (true, CommentStatus::Approved) => Some(Event::Edited {
+            comment: comment.clone(),
+        }),
+        (true, _) => Some(Event::Deleted { id: comment.id }),
+        _ => None,
+    };
+    state.bus.changed(&site.slug, &meta.page, event).await;
+    if held.is_some_and(|h| h.status == CommentStatus::Pending) {
+        if let Some(held) = state.store.admin_comment(meta.id).await? {
+            mail::notify_held(state, site, held);
+        }
+    }
+    // As for a post: which check caught it stays the moderators' business.
+    if comment.status == CommentStatus::Spam {
+        comment.status = CommentStatus::Pending;
+    }
+    Ok(Edited::Saved(comment))
+}
+
+/// How far a status keeps a comment from readers, for "only stricter".
+fn strictness(status: CommentStatus) -> u8 {
+    match status {
+        CommentStatus::Approved => 0,
+        CommentStatus::Pending => 1,
+        CommentStatus::Spam | CommentStatus::Deleted => 2,
+    }
 }

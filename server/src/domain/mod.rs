@@ -13,6 +13,7 @@ pub mod signed;
 pub mod spam;
 pub mod tree;
 pub mod verdict;
+pub mod visible;
 pub mod words;
 
 pub use input::{CommentBody, InputError};

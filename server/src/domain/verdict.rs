@@ -74,8 +74,11 @@ pub enum Refusal {
 /// Everything the rules look at, gathered before they run.
 #[derive(Debug, Clone, Default)]
 pub struct Facts<'a> {
-    /// The comment's markdown source.
+    /// What readers see of the comment, for the word lists: its rendered
+    /// text and link targets (see `visible.rs`), not its markdown source.
     pub text: &'a str,
+    /// How many links readers get, counted on the rendered HTML.
+    pub links: usize,
     /// Whether an active ban matches the author's e-mail, address or token.
     pub banned: bool,
     /// Whether the same text came from the same author or address lately.
@@ -171,9 +174,8 @@ fn held(facts: &Facts<'_>, rules: &Rules<'_>) -> Vec<String> {
     if let Some(word) = words::find_listed(facts.text, rules.suspect_words) {
         held.push(format!("suspect word {word:?}"));
     }
-    let links = words::count_links(facts.text);
-    if links > rules.max_links {
-        held.push(format!("{links} links"));
+    if facts.links > rules.max_links {
+        held.push(format!("{} links", facts.links));
     }
     if let Some(ms) = facts.compose_ms.filter(|ms| *ms < rules.min_compose_ms) {
         held.push(format!("written in {ms} ms"));
@@ -202,6 +204,7 @@ mod tests {
     fn facts(text: &str) -> Facts<'_> {
         Facts {
             text,
+            links: words::count_links(text),
             compose_ms: Some(10_000),
             ..Facts::default()
         }

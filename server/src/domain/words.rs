@@ -1,5 +1,6 @@
-//! The site's word lists and the link count: cheap text checks that run on
-//! every new comment before anything is stored.
+//! The site's word lists and the count of written-out URLs: cheap text
+//! checks that run on what readers see of every new or edited comment (see
+//! `visible.rs`) before anything is stored.
 
 /// The first listed word or phrase that `text` contains as whole words,
 /// ignoring case. Whole words, so that "ass" does not catch "class".
@@ -20,8 +21,8 @@ fn normalise(text: &str) -> String {
         .join(" ")
 }
 
-/// How many links a comment's markdown carries: explicit URLs and bare
-/// `www.` hosts, however they are wrapped.
+/// How many URLs a text writes out: explicit URLs and bare `www.` hosts,
+/// however they are wrapped.
 pub fn count_links(source: &str) -> usize {
     let lower = source.to_lowercase();
     lower.matches("http://").count() + lower.matches("https://").count() + {

@@ -15,9 +15,9 @@ use super::{
     extract::{self, bearer, AppJson, AppPath, Origin},
 };
 use crate::{
-    comments::{self, NewPost, Posted, Poster},
-    domain::{input::NewCommentInput, markdown, secrets, CommentBody},
-    store::{now_ms, CommentMeta},
+    comments::{self, Edited, NewPost, Posted, Poster},
+    domain::{input::NewCommentInput, secrets, CommentBody},
+    store::{now_ms, CommentMeta, Site},
     AppState, Error, Result,
 };
 
@@ -77,38 +77,32 @@ pub async fn create(
     request_body(content = EditComment),
     security(("edit_token" = [])),
     responses(
-        (status = 200, description = "The edited comment", body = Comment),
+        (status = 200, description = "The edited comment; `pending` when screening held the new text, which then leaves the public thread", body = Comment),
         (status = 400, description = "`invalid_json` or `bad_request`", body = ErrorBody),
         (status = 401, description = "`unauthorized`: no bearer token", body = ErrorBody),
-        (status = 403, description = "`forbidden`, `edit_window_closed` or `origin_not_allowed`", body = ErrorBody),
+        (status = 403, description = "`forbidden` (the wrong token, or the author is banned), `edit_window_closed` or `origin_not_allowed`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`page_locked`", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 422, description = "`validation`", body = ErrorBody),
+        (status = 422, description = "`validation` (also a blocked word)", body = ErrorBody),
     )
 )]
 pub async fn edit(
     State(state): State<AppState>,
     AppPath(id): AppPath<i64>,
     origin: Origin,
+    client: Client,
     headers: HeaderMap,
     AppJson(edit): AppJson<EditComment>,
 ) -> Result<Json<Comment>> {
-    let meta = authorised(&state, id, &origin, &headers).await?;
+    let (meta, site) = authorised(&state, id, &origin, &headers).await?;
     let body = CommentBody::parse(&edit.body, state.config.limits.body_chars)?;
-    let html = markdown::render(body.as_str());
-    let comment = state
-        .store
-        .edit_comment(id, body.as_str(), &html, now_ms())
-        .await?
-        .ok_or_else(|| Error::not_found("no such comment"))?
-        .into_api();
-    let visible = comment.status == CommentStatus::Approved;
-    let event = visible.then(|| Event::Edited {
-        comment: comment.clone(),
-    });
-    state.bus.changed(&meta.site, &meta.page, event).await;
-    Ok(Json(comment))
+    match comments::edit(&state, &site, &meta, body, &client.ip_hash).await? {
+        Edited::Saved(comment) => Ok(Json(comment)),
+        Edited::Refused(refusal) => Err(refusal.into()),
+        Edited::Gone => Err(Error::not_found("no such comment")),
+    }
 }
 
 #[utoipa::path(
@@ -131,7 +125,7 @@ pub async fn delete(
     origin: Origin,
     headers: HeaderMap,
 ) -> Result<StatusCode> {
-    let meta = authorised(&state, id, &origin, &headers).await?;
+    let (meta, _) = authorised(&state, id, &origin, &headers).await?;
     if !state.store.delete_comment(id).await? {
         return Err(Error::not_found("no such comment"));
     }
@@ -141,14 +135,15 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The comment, once the caller proved they wrote it and are still in time.
+/// The comment and its site, once the caller proved they wrote it and are
+/// still in time.
 async fn authorised(
     state: &AppState,
     id: i64,
     origin: &Origin,
     headers: &HeaderMap,
-) -> Result<CommentMeta> {
-    let meta = comment_in_site(state, id, origin).await?;
+) -> Result<(CommentMeta, Site)> {
+    let (meta, site) = comment_and_site(state, id, origin).await?;
     let token = bearer(headers)?;
     if secrets::token_hash(token) != meta.edit_token_hash {
         return Err(Error::client(
@@ -168,16 +163,24 @@ async fn authorised(
             "the time to edit or delete this comment is over",
         ));
     }
-    Ok(meta)
+    Ok((meta, site))
 }
 
 /// A comment by id, after checking the caller's origin against its site.
 pub async fn comment_in_site(state: &AppState, id: i64, origin: &Origin) -> Result<CommentMeta> {
+    Ok(comment_and_site(state, id, origin).await?.0)
+}
+
+async fn comment_and_site(
+    state: &AppState,
+    id: i64,
+    origin: &Origin,
+) -> Result<(CommentMeta, Site)> {
     let meta = state
         .store
         .comment_meta(id)
         .await?
         .ok_or_else(|| Error::not_found("no such comment"))?;
-    extract::site(state, &meta.site, origin).await?;
-    Ok(meta)
+    let site = extract::site(state, &meta.site, origin).await?;
+    Ok((meta, site))
 }

@@ -71,7 +71,7 @@ pub async fn edit(
     let html = markdown::render(body.as_str());
     state
         .store
-        .edit_comment(before.id, body.as_str(), &html, now_ms())
+        .edit_comment(before.id, body.as_str(), &html, None, now_ms())
         .await?
         .ok_or_else(|| Error::not_found("this comment was deleted"))?;
     let after = reload(state, before.id).await?;

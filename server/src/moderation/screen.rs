@@ -1,14 +1,17 @@
-//! What happens to a new comment before it is stored: the rate limit, then
-//! the facts gathered here (one query for bans and duplicates, the spam
-//! model, the author's history), on which `domain::verdict` decides. Every
-//! check is local.
+//! What happens to a new or edited comment before it is stored: the rate
+//! limit (new ones only), then the facts gathered here (one query for bans
+//! and duplicates, the spam model, the author's history), on which
+//! `domain::verdict` decides. Every check is local.
 
 use std::time::Instant;
 
 use confab_api::ComposeSignals;
 
 use crate::{
-    domain::verdict::{self, Facts, Moderation, Refusal, Rules, Verdict},
+    domain::{
+        verdict::{self, Facts, Moderation, Refusal, Rules, Verdict},
+        visible::Visible,
+    },
     store::{now_ms, ScreenQuery, Site},
     AppState,
 };
@@ -18,6 +21,10 @@ pub struct Candidate<'a> {
     pub site: &'a Site,
     pub page: &'a str,
     pub source: &'a str,
+    /// What readers will see of it: the words and links checked.
+    pub seen: &'a Visible,
+    /// An edit of a stored comment, which is no duplicate of itself.
+    pub edit: bool,
     pub email: Option<&'a str>,
     pub ip_hash: &'a str,
     /// `t:` and the author token's hash, or `ip:` and the IP hash.
@@ -61,7 +68,7 @@ async fn facts<'a>(state: &AppState, c: &Candidate<'a>) -> anyhow::Result<Facts<
             ip_hash: c.ip_hash,
             voter_hash: c.voter,
             now_ms: now,
-            duplicate_since: (window > 0)
+            duplicate_since: (window > 0 && !c.edit)
                 .then(|| now.saturating_sub(i64::try_from(window * 1000).unwrap_or(i64::MAX))),
         })
         .await?;
@@ -75,7 +82,8 @@ async fn facts<'a>(state: &AppState, c: &Candidate<'a>) -> anyhow::Result<Facts<
         && c.voter.starts_with("t:")
         && state.store.has_approved(c.site.id, c.voter).await?;
     Ok(Facts {
-        text: c.source,
+        text: &c.seen.text,
+        links: c.seen.links,
         banned,
         duplicate,
         honeypot: c

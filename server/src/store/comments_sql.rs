@@ -72,10 +72,12 @@ macro_rules! comments_store {
                 id: i64,
                 source: &str,
                 html: &str,
+                held: Option<&$crate::store::Held>,
                 now_ms: i64,
             ) -> anyhow::Result<Option<$crate::store::CommentRow>> {
                 let sql = format!(
-                    "UPDATE comments SET source = $2, html = $3, edited = $4, source_hash = $5
+                    "UPDATE comments SET source = $2, html = $3, edited = $4, source_hash = $5,
+                         status = COALESCE($6, status), held_reason = COALESCE($7, held_reason)
                      WHERE id = $1 AND status <> 'deleted' RETURNING {}",
                     $crate::store::rows::COMMENT_COLUMNS
                 );
@@ -85,6 +87,8 @@ macro_rules! comments_store {
                     .bind(html)
                     .bind(now_ms)
                     .bind($crate::store::write_sql::source_hash(source))
+                    .bind(held.map(|h| h.status.as_str()))
+                    .bind(held.map(|h| h.reason.as_str()))
                     .fetch_optional(&self.write)
                     .await?)
             }

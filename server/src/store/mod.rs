@@ -66,6 +66,12 @@ impl Site {
     pub fn allows_origin(&self, origin: &str) -> bool {
         self.origins.iter().any(|o| o == origin)
     }
+
+    /// Whether `url` is on one of the site's origins: the only URLs a page
+    /// may link to, since moderators follow them from the dashboard.
+    pub fn owns_url(&self, url: &str) -> bool {
+        url::Url::parse(url).is_ok_and(|u| self.allows_origin(&u.origin().ascii_serialization()))
+    }
 }
 
 /// A site as configured: upserting it replaces name, origins and moderation.
@@ -79,6 +85,13 @@ pub struct SiteSpec {
     pub origins: Vec<String>,
     #[serde(default)]
     pub moderation: Moderation,
+}
+
+/// What an edit that screening holds sets, besides the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Held {
+    pub status: CommentStatus,
+    pub reason: String,
 }
 
 /// A comment that passed validation, ready to store.

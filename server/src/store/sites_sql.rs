@@ -150,6 +150,27 @@ macro_rules! sites_store {
                 .await?;
                 Ok(())
             }
+
+            async fn set_page_info(
+                &self,
+                site_id: i64,
+                key: &str,
+                title: Option<&str>,
+                url: Option<&str>,
+            ) -> anyhow::Result<()> {
+                sqlx::query(
+                    "INSERT INTO pages (site_id, key, title, url, created) VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (site_id, key) DO UPDATE SET title = excluded.title, url = excluded.url",
+                )
+                .bind(site_id)
+                .bind(key)
+                .bind(title)
+                .bind(url)
+                .bind($crate::store::rows::now_ms())
+                .execute(&self.write)
+                .await?;
+                Ok(())
+            }
         }
 
         impl $store {

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use confab_api::CommentStatus;
 
 use super::{
-    AdminCommentRow, AuditRow, BanRow, CommentMeta, CommentRow, Created, Moderator, NewAudit,
+    AdminCommentRow, AuditRow, BanRow, CommentMeta, CommentRow, Created, Held, Moderator, NewAudit,
     NewBan, NewCommentRow, Operations, Page, ScreenQuery, Search, SessionRow, Site, SiteSpec,
     Voted, Voter,
 };
@@ -39,6 +39,14 @@ pub trait Sites: Send + Sync {
     async fn page(&self, site_id: i64, key: &str) -> anyhow::Result<Option<Page>>;
     /// Locks or unlocks a page, creating it if needed.
     async fn set_page_locked(&self, site_id: i64, key: &str, locked: bool) -> anyhow::Result<()>;
+    /// Sets a page's title and URL, creating it if needed.
+    async fn set_page_info(
+        &self,
+        site_id: i64,
+        key: &str,
+        title: Option<&str>,
+        url: Option<&str>,
+    ) -> anyhow::Result<()>;
 }
 
 /// What readers and authors do: threads, counts, posting, editing,
@@ -54,12 +62,14 @@ pub trait Comments: Send + Sync {
     /// share one transaction (see `batch.rs`); each returns after COMMIT.
     async fn create_comment(&self, new: &NewCommentRow) -> anyhow::Result<Created>;
     async fn comment_meta(&self, id: i64) -> anyhow::Result<Option<CommentMeta>>;
-    /// Replaces the text of a comment that is not deleted.
+    /// Replaces the text of a comment that is not deleted, and with `held`
+    /// its status and held reason too.
     async fn edit_comment(
         &self,
         id: i64,
         source: &str,
         html: &str,
+        held: Option<&Held>,
         now_ms: i64,
     ) -> anyhow::Result<Option<CommentRow>>;
     /// Marks a comment deleted and forgets what it said and who said it.

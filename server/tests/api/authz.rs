@@ -514,6 +514,12 @@ async fn every_moderator_write_is_refused_without_a_live_session_its_csrf_token_
             Some(format!("/admin/api/sites/{other}/pages/lock")),
         ),
         (
+            Method::PUT,
+            format!("/admin/api/sites/{site}/pages/info"),
+            json!({"page": "/p", "title": "T", "url": null}),
+            Some(format!("/admin/api/sites/{other}/pages/info")),
+        ),
+        (
             Method::POST,
             format!("/admin/api/sites/{site}/bans"),
             json!({"kind": "email", "value": "y@example.org"}),

@@ -33,6 +33,7 @@ mod hardening;
 mod hardening_accounts;
 mod hardening_conn;
 mod hardening_votes;
+mod hardening_content;
 mod health;
 mod mail;
 mod openapi;

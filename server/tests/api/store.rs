@@ -222,7 +222,7 @@ async fn deleting_forgets_what_was_said_and_by_whom(backend: Backend) {
         ("", "", "deleted")
     );
     assert!(store
-        .edit_comment(c, "back", "<p>back</p>", 2)
+        .edit_comment(c, "back", "<p>back</p>", None, 2)
         .await
         .unwrap()
         .is_none());
@@ -232,7 +232,7 @@ async fn edits_replace_the_text_and_mark_the_time(backend: Backend) {
     let (_db, store, site) = open(backend).await;
     let c = create(&store, &new(site, "/p", None)).await;
     let row = store
-        .edit_comment(c, "new", "<p>new</p>", 2_000)
+        .edit_comment(c, "new", "<p>new</p>", None, 2_000)
         .await
         .unwrap()
         .unwrap();

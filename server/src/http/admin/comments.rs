@@ -4,9 +4,7 @@
 
 use axum::{extract::State, Json};
 use confab_api::{
-    admin::{
-        AdminComment, AdminEdit, BulkAction, CommentList, ModAction, PageInfo, Queue, QueueItem,
-    },
+    admin::{AdminComment, AdminEdit, BulkAction, CommentList, ModAction, Queue, QueueItem},
     CommentStatus,
 };
 use serde::Deserialize;
@@ -91,13 +89,13 @@ pub async fn queue(
 
 /// A held comment with its page, its parent and the author's other comments.
 async fn queue_item(state: &AppState, row: AdminCommentRow) -> Result<QueueItem> {
-    let page = state.store.page(row.site_id, &row.page).await?;
-    let page = PageInfo {
-        key: row.page.clone(),
-        title: page.as_ref().and_then(|p| p.title.clone()),
-        url: page.as_ref().and_then(|p| p.url.clone()),
-        locked: page.is_some_and(|p| p.locked),
-    };
+    let stored = state.store.page(row.site_id, &row.page).await?;
+    let site = state
+        .store
+        .site_by_id(row.site_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("site {} vanished", row.site_id))?;
+    let page = super::sites::page_info(&site, &row.page, stored);
     let parent = match row.parent_id {
         Some(id) => state.store.admin_comment(id).await?.map(|p| p.into_api()),
         None => None,

@@ -21,7 +21,7 @@ use axum::{
     http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::{delete, get, post},
+    routing::{delete, get, post, put},
     Router,
 };
 use confab_api::ErrorCode;
@@ -41,6 +41,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/comments/{id}", get(comments::one).patch(comments::edit))
         .route("/comments/{id}/{action}", post(comments::act))
         .route("/sites/{site}/pages/lock", post(sites::lock_page))
+        .route("/sites/{site}/pages/info", put(sites::edit_page))
         .route("/sites/{site}/bans", get(sites::bans).post(sites::ban))
         .route("/sites/{site}/bans/{id}", delete(sites::unban))
         .route(

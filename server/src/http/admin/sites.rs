@@ -1,10 +1,10 @@
-//! Per-site moderation: page locks, bans, word lists and ban mode, and the
-//! audit log. Every route names a site id; one that is not the moderator's
+//! Per-site moderation: page locks, titles and links, bans, word lists and
+//! ban mode, and the audit log. Every route names a site id; one that is not the moderator's
 //! (or does not exist) is a 403.
 
 use axum::{extract::State, http::StatusCode, Json};
 use confab_api::admin::{
-    AdminSite, AuditLog, Ban, BanKind, NewBan, PageInfo, PageLock, SiteSettings,
+    AdminSite, AuditLog, Ban, BanKind, NewBan, PageEdit, PageInfo, PageLock, SiteSettings,
 };
 use serde::Deserialize;
 
@@ -13,7 +13,7 @@ use crate::{
     domain::{input, PageKey},
     http::extract::{AppJson, AppPath, AppQuery},
     moderation::{self, actions::record},
-    store::{self, now_ms, Site},
+    store::{self, now_ms, Page, Site},
     AppState, Error, Result,
 };
 
@@ -59,12 +59,66 @@ pub async fn lock_page(
         Some(serde_json::json!({ "locked": req.locked })),
     )
     .await?;
-    Ok(Json(PageInfo {
-        key: key.to_string(),
-        title: before.as_ref().and_then(|p| p.title.clone()),
-        url: before.and_then(|p| p.url),
-        locked: req.locked,
-    }))
+    let mut info = page_info(&site, key.as_str(), before);
+    info.locked = req.locked;
+    Ok(Json(info))
+}
+
+/// A page as moderators see it. A URL off the site's origins (stored before
+/// they were checked, or since the origins changed) is left out: the
+/// dashboard would link to it.
+pub fn page_info(site: &Site, key: &str, page: Option<Page>) -> PageInfo {
+    let page = page.unwrap_or_else(|| Page {
+        id: 0,
+        key: key.to_owned(),
+        title: None,
+        url: None,
+        locked: false,
+    });
+    PageInfo {
+        key: key.to_owned(),
+        url: page.url.filter(|u| site.owns_url(u)),
+        title: page.title,
+        locked: page.locked,
+    }
+}
+
+/// Sets the title and link a page shows in the dashboard, which its first
+/// commenter gave.
+pub async fn edit_page(
+    State(state): State<AppState>,
+    m: Moderator,
+    AppPath(site_id): AppPath<i64>,
+    AppJson(req): AppJson<PageEdit>,
+) -> Result<Json<PageInfo>> {
+    let site = own_site(&state, &m, site_id).await?;
+    let key = PageKey::parse(&req.page).map_err(|msg| Error::invalid("page", msg))?;
+    let title = input::plain_line("title", req.title.as_deref(), input::TITLE_MAX)?;
+    let url = input::http_url("url", req.url.as_deref(), input::URL_MAX)?;
+    if url.as_deref().is_some_and(|u| !site.owns_url(u)) {
+        return Err(Error::invalid(
+            "url",
+            "must be on one of the site's origins",
+        ));
+    }
+    let before = state.store.page(site.id, key.as_str()).await?;
+    state
+        .store
+        .set_page_info(site.id, key.as_str(), title.as_deref(), url.as_deref())
+        .await?;
+    let shown = |p: Option<&Page>| serde_json::json!({ "title": p.and_then(|p| p.title.clone()), "url": p.and_then(|p| p.url.clone()) });
+    let after = state.store.page(site.id, key.as_str()).await?;
+    record(
+        &state,
+        &m.actor(),
+        site.id,
+        "page",
+        format!("page:{key}"),
+        Some(shown(before.as_ref())),
+        Some(shown(after.as_ref())),
+    )
+    .await?;
+    Ok(Json(page_info(&site, key.as_str(), after)))
 }
 
 pub async fn bans(
