@@ -54,6 +54,10 @@ impl Error {
         Self::client(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message)
     }
 
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::client(StatusCode::CONFLICT, ErrorCode::Conflict, message)
+    }
+
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::client(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, message)
     }

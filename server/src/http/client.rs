@@ -37,7 +37,7 @@ impl FromRequestParts<AppState> for Client {
         if token.is_some_and(|t| !author_token::verify(t, &state.signing_key)) {
             return Err(not_issued());
         }
-        let ip_hash = ip_hash(parts, state).await?;
+        let (ip, ip_hash) = address(parts, state).await?;
         let voter = secrets::voter(token, &ip_hash);
         Ok(Self { ip, ip_hash, voter })
     }
@@ -52,20 +52,20 @@ impl FromRequestParts<AppState> for Address {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        Ok(Self(ip_hash(parts, state).await?))
+        Ok(Self(address(parts, state).await?.1))
     }
 }
 
-/// Today's salted hash of the caller's address.
-async fn ip_hash(parts: &Parts, state: &AppState) -> Result<String> {
+/// The caller's address and today's salted hash of it.
+async fn address(parts: &Parts, state: &AppState) -> Result<(Option<IpAddr>, String)> {
     let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     let ip = client_ip(peer, &parts.headers, &state.config.trusted_proxies);
     let salt = state.store.daily_salt(now_ms() / DAY_MS).await?;
-    let ip = ip.map(|ip| ip.to_string()).unwrap_or_default();
-    Ok(secrets::ip_hash(&salt, &ip))
+    let text = ip.map(|ip| ip.to_string()).unwrap_or_default();
+    Ok((ip, secrets::ip_hash(&salt, &text)))
 }
 
 /// The `X-Confab-Author` token, if sent. A malformed one is refused rather

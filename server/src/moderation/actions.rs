@@ -25,13 +25,19 @@ pub async fn apply(
         return Err(Error::not_found("this comment was deleted"));
     }
     match action {
-        ModAction::Approve => {
-            store.set_status(id, CommentStatus::Approved).await?;
-            store.train(id, Some(false)).await?;
-        }
-        ModAction::Spam => {
-            store.set_status(id, CommentStatus::Spam).await?;
-            store.train(id, Some(true)).await?;
+        ModAction::Approve | ModAction::Spam => {
+            let spam = action == ModAction::Spam;
+            let to = if spam {
+                CommentStatus::Spam
+            } else {
+                CommentStatus::Approved
+            };
+            if !store.change_status(id, was, to).await? {
+                return Err(Error::conflict(
+                    "this comment changed meanwhile: reload it and decide again",
+                ));
+            }
+            store.train(id, Some(spam)).await?;
         }
         ModAction::Delete => {
             store.delete_comment(id).await?;

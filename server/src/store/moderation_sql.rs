@@ -110,6 +110,21 @@ macro_rules! moderation_store {
                 Ok(())
             }
 
+            async fn change_status(
+                &self,
+                id: i64,
+                from: confab_api::CommentStatus,
+                to: confab_api::CommentStatus,
+            ) -> anyhow::Result<bool> {
+                let done = sqlx::query("UPDATE comments SET status = $2 WHERE id = $1 AND status = $3")
+                    .bind(id)
+                    .bind(to.as_str())
+                    .bind(from.as_str())
+                    .execute(&self.write)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
             async fn set_pinned(&self, id: i64, pinned: bool) -> anyhow::Result<()> {
                 sqlx::query("UPDATE comments SET pinned = $2 WHERE id = $1")
                     .bind(id)

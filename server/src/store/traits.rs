@@ -88,6 +88,14 @@ pub trait ModerationStore: Send + Sync {
     async fn admin_comment(&self, id: i64) -> anyhow::Result<Option<AdminCommentRow>>;
     async fn search(&self, search: &Search) -> anyhow::Result<Vec<AdminCommentRow>>;
     async fn set_status(&self, id: i64, status: CommentStatus) -> anyhow::Result<()>;
+    /// Sets `to` only if the comment is still `from`; false if it changed
+    /// meanwhile, so two moderators (or a mailed link) can't undo each other.
+    async fn change_status(
+        &self,
+        id: i64,
+        from: CommentStatus,
+        to: CommentStatus,
+    ) -> anyhow::Result<bool>;
     async fn set_pinned(&self, id: i64, pinned: bool) -> anyhow::Result<()>;
 
     /// The ban and duplicate checks of a new comment in one round trip:

@@ -70,6 +70,7 @@ on_both_backends!(
     deleting_forgets_what_was_said_and_by_whom,
     edits_replace_the_text_and_mark_the_time,
     approval_history_is_per_voter_and_site,
+    a_status_changes_only_from_the_status_the_moderator_saw,
     the_ip_salt_lasts_a_day_and_old_ones_are_forgotten,
     the_database_answers_pings
 );
@@ -257,6 +258,33 @@ async fn approval_history_is_per_voter_and_site(backend: Backend) {
     store.set_status(c, CommentStatus::Approved).await.unwrap();
     assert!(store.has_approved(site, "v").await.unwrap());
     assert!(!store.has_approved(site, "w").await.unwrap());
+}
+
+async fn a_status_changes_only_from_the_status_the_moderator_saw(backend: Backend) {
+    let (_db, store, site) = open(backend).await;
+    let c = create(
+        &store,
+        &NewCommentRow {
+            status: CommentStatus::Pending,
+            ..new(site, "/p", None)
+        },
+    )
+    .await;
+    let status = |store: Arc<dyn Store>| async move {
+        store.admin_comment(c).await.unwrap().unwrap().status()
+    };
+    assert!(store
+        .change_status(c, CommentStatus::Pending, CommentStatus::Spam)
+        .await
+        .unwrap());
+    assert!(
+        !store
+            .change_status(c, CommentStatus::Pending, CommentStatus::Approved)
+            .await
+            .unwrap(),
+        "a decision taken on a stale view changes nothing"
+    );
+    assert_eq!(status(store.clone()).await, CommentStatus::Spam);
 }
 
 async fn the_ip_salt_lasts_a_day_and_old_ones_are_forgotten(backend: Backend) {
