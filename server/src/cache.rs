@@ -1,4 +1,4 @@
-//! The thread cache: serialized thread responses per page and variant (sort,
+//! The thread cache: encoded thread responses per page and variant (sort,
 //! cursor, limit). Every write to a page drops that page's entries. A read
 //! that raced a write must not store what it read, so reads take a ticket
 //! before querying and a put only lands if no invalidation came after it.
@@ -6,20 +6,25 @@
 //! connection is down) the cache is suspended: every read goes to the
 //! database, and resuming starts from an empty cache.
 //!
-//! Memory is bounded by bytes, not entries: the bodies held are weighed and
-//! the oldest stored go first past the budget, a body over a 32nd of the
-//! budget is not stored, and only a few `limit`s are cached at all (see
-//! [`caches_limit`]), since each other one would be a new copy of the page.
-//! Hand-written rather than moka's weigher: the ticket check, the
-//! per-page invalidation and the byte count must change under one lock.
+//! Memory is bounded by bytes: moka weighs each page by the bodies it holds
+//! (every coding of each) and evicts past `limits.thread_cache_bytes`, with
+//! an admission policy that keeps a busy page over a flood of rarely read
+//! ones. A body over a 32nd of the budget is not stored, only a few
+//! `limit`s are cached (see [`caches_limit`]), and pages that do not exist
+//! are never stored at all: the caller answers them without the cache.
+//!
+//! moka holds the entries; the ticket check lives here, under one lock
+//! that puts and invalidations share (reads take no lock).
 
 use std::{
-    collections::{HashMap, VecDeque},
-    sync::atomic::{AtomicU64, Ordering},
-    sync::{Arc, Mutex},
+    collections::HashMap,
+    sync::atomic::{AtomicBool, AtomicU64, Ordering},
+    sync::{Arc, Mutex, MutexGuard},
 };
 
-use bytes::Bytes;
+use moka::{notification::RemovalCause, sync::Cache};
+
+pub use crate::encoded::Encoded;
 
 /// `(site slug, page key)`.
 pub type PageId = (String, String);
@@ -37,381 +42,219 @@ pub fn caches_limit(limit: usize, page_size: usize) -> bool {
 }
 
 /// What one stored response costs besides its bytes: its map slot, the
-/// `Arc`, and the copy of its key in the eviction queue.
+/// `Arc`s, and moka's bookkeeping for the page.
 const ENTRY_OVERHEAD: usize = 160;
 
-#[derive(Debug)]
-pub struct Cached {
-    pub body: Bytes,
-    pub etag: String,
-}
+/// Recent invalidations remembered per page, past which they are forgotten
+/// wholesale (see `Clock::floor`). Only writes add to it.
+const REMEMBERED_WRITES: usize = 10_000;
 
 /// Proof of when a read started; see [`ThreadCache::put`].
 #[derive(Debug, Clone, Copy)]
 pub struct Ticket(u64);
 
+/// The stored responses of one page. Replaced, never changed in place, so a
+/// reader holding one needs no lock.
+#[derive(Default)]
+struct Page {
+    variants: HashMap<Variant, Arc<Encoded>>,
+    weight: usize,
+}
+
+#[derive(Default)]
+struct Clock {
+    /// Invalidations at or before this were forgotten, so a page not in
+    /// `written` counts as invalidated here.
+    floor: u64,
+    /// When each recently written page was last invalidated.
+    written: HashMap<PageId, u64>,
+}
+
 pub struct ThreadCache {
-    inner: Mutex<Inner>,
-    max_pages: usize,
+    pages: Cache<PageId, Arc<Page>>,
+    /// Counts invalidations; a ticket is a reading of it. Raised only with
+    /// `clock` locked.
+    now: AtomicU64,
+    clock: Mutex<Clock>,
+    /// Serving from (and filling) the cache is off.
+    suspended: AtomicBool,
     max_variants: usize,
     max_bytes: usize,
     hits: AtomicU64,
     misses: AtomicU64,
+    evictions: Arc<AtomicU64>,
 }
 
-#[derive(Default)]
-struct Inner {
-    /// Serving from (and filling) the cache is off.
-    suspended: bool,
-    /// Counts invalidations; a ticket is a reading of it.
-    clock: u64,
-    /// Invalidations at or before this were forgotten when the map was
-    /// trimmed, so a page without an entry counts as invalidated here.
-    floor: u64,
-    pages: HashMap<PageId, Entry>,
-    /// The weight of every stored response.
-    bytes: usize,
-    /// Stored responses, counted to know when `order` is mostly stale.
-    stored: usize,
-    /// Numbers the puts, so that `order` can tell a live entry from one
-    /// that was dropped and stored again since.
-    puts: u64,
-    /// Stored responses, oldest first: the eviction order.
-    order: VecDeque<(u64, PageId, Variant)>,
-}
-
-struct Entry {
-    invalidated_at: u64,
-    variants: HashMap<Variant, Slot>,
-}
-
-struct Slot {
-    cached: Arc<Cached>,
-    put: u64,
-    weight: usize,
+/// Counters since start; a suspended cache only misses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub hits: u64,
+    pub misses: u64,
+    /// Responses dropped to stay within the byte budget.
+    pub evictions: u64,
+    /// What is stored now, bookkeeping included.
+    pub bytes: u64,
 }
 
 impl ThreadCache {
-    pub fn new(max_pages: usize, max_variants: usize, max_bytes: usize) -> Self {
+    pub fn new(max_variants: usize, max_bytes: usize) -> Self {
+        let evictions = Arc::new(AtomicU64::new(0));
+        let counted = evictions.clone();
+        let pages = Cache::builder()
+            .max_capacity(max_bytes as u64)
+            .weigher(|_, page: &Arc<Page>| u32::try_from(page.weight).unwrap_or(u32::MAX))
+            .eviction_listener(move |_, page: Arc<Page>, cause| {
+                if cause == RemovalCause::Size {
+                    counted.fetch_add(page.variants.len() as u64, Ordering::Relaxed);
+                }
+            })
+            .build();
         Self {
-            inner: Mutex::default(),
-            max_pages,
+            pages,
+            now: AtomicU64::new(0),
+            clock: Mutex::default(),
+            suspended: AtomicBool::new(false),
             max_variants,
             max_bytes,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            evictions,
         }
     }
 
     /// The cached response, or a ticket to store a fresh one with.
-    pub fn get(&self, page: &PageId, variant: &Variant) -> Result<Arc<Cached>, Ticket> {
-        let inner = self.lock();
-        let hit = (!inner.suspended)
-            .then(|| inner.pages.get(page).and_then(|e| e.variants.get(variant)))
-            .flatten();
+    pub fn get(&self, page: &PageId, variant: &Variant) -> Result<Arc<Encoded>, Ticket> {
+        // The ticket is read first: a write landing after it is caught by
+        // `put`, one landing before it is in what the caller will read.
+        let ticket = Ticket(self.now.load(Ordering::Acquire));
+        let hit = if self.suspended.load(Ordering::Acquire) {
+            None
+        } else {
+            self.pages
+                .get(page)
+                .and_then(|p| p.variants.get(variant).cloned())
+        };
         match hit {
             Some(hit) => {
                 self.hits.fetch_add(1, Ordering::Relaxed);
-                Ok(hit.cached.clone())
+                Ok(hit)
             }
             None => {
                 self.misses.fetch_add(1, Ordering::Relaxed);
-                Err(Ticket(inner.clock))
+                Err(ticket)
             }
         }
     }
 
-    /// `(hits, misses)` since start; a suspended cache only misses.
-    pub fn stats(&self) -> (u64, u64) {
-        (
-            self.hits.load(Ordering::Relaxed),
-            self.misses.load(Ordering::Relaxed),
-        )
+    pub fn stats(&self) -> Stats {
+        Stats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            evictions: self.evictions.load(Ordering::Relaxed),
+            bytes: self.bytes() as u64,
+        }
     }
 
     /// The weight of what is stored now: its bytes and their bookkeeping.
     pub fn bytes(&self) -> usize {
-        self.lock().bytes
+        self.pages.run_pending_tasks();
+        usize::try_from(self.pages.weighted_size()).unwrap_or(usize::MAX)
     }
 
     /// Stops serving and storing: invalidations may be getting lost.
     pub fn suspend(&self) {
-        self.lock().suspended = true;
+        self.suspended.store(true, Ordering::Release);
     }
 
     /// Forgets everything and serves again. Reads that started before this
     /// cannot store what they read, since it may predate a lost invalidation.
     pub fn resume(&self) {
-        let mut inner = self.lock();
-        inner.clock += 1;
-        inner.floor = inner.clock;
-        inner.forget_all();
-        inner.suspended = false;
+        let mut clock = self.lock();
+        let now = self.tick();
+        clock.floor = now;
+        clock.written.clear();
+        self.pages.invalidate_all();
+        self.pages.run_pending_tasks();
+        self.suspended.store(false, Ordering::Release);
     }
 
     pub fn is_suspended(&self) -> bool {
-        self.lock().suspended
+        self.suspended.load(Ordering::Acquire)
     }
 
     /// Stores `cached` unless the page was written since `ticket` was taken,
     /// or it is too big to be worth its share of the budget.
-    pub fn put(&self, page: PageId, variant: Variant, ticket: Ticket, cached: Arc<Cached>) {
+    pub fn put(&self, page: PageId, variant: Variant, ticket: Ticket, cached: Arc<Encoded>) {
         let weight = weight(&page, &variant, &cached);
-        let mut inner = self.lock();
-        if inner.suspended || weight > self.max_bytes / 32 {
+        if weight > self.max_bytes / 32 {
             return;
         }
-        let invalidated_at = inner
-            .pages
-            .get(&page)
-            .map_or(inner.floor, |e| e.invalidated_at);
-        if invalidated_at > ticket.0 {
-            return;
+        {
+            let clock = self.lock();
+            let written = clock.written.get(&page).copied().unwrap_or(clock.floor);
+            if self.is_suspended() || written > ticket.0 {
+                return;
+            }
+            let mut next = Page::default();
+            if let Some(old) = self.pages.get(&page) {
+                // A page with too many variants starts over rather than grow.
+                if old.variants.len() < self.max_variants {
+                    next.variants = old.variants.clone();
+                    next.variants.remove(&variant);
+                    next.weight = old.weight - old.weight_of(&page, &variant);
+                }
+            }
+            next.variants.insert(variant, cached);
+            next.weight += weight;
+            self.pages.insert(page, Arc::new(next));
         }
-        if inner.pages.len() >= self.max_pages && !inner.pages.contains_key(&page) {
-            // Crude but bounded: random page keys must not grow memory.
-            inner.floor = inner.clock;
-            inner.forget_all();
-        }
-        inner.puts += 1;
-        let put = inner.puts;
-        let floor = inner.floor;
-        let inner = &mut *inner;
-        let entry = inner.pages.entry(page.clone()).or_insert_with(|| Entry {
-            invalidated_at: floor,
-            variants: HashMap::new(),
-        });
-        let (mut freed, mut dropped) = (0, 0);
-        if entry.variants.len() >= self.max_variants {
-            (freed, dropped) = entry.clear();
-        }
-        let slot = Slot {
-            cached,
-            put,
-            weight,
-        };
-        if let Some(old) = entry.variants.insert(variant.clone(), slot) {
-            (freed, dropped) = (freed + old.weight, dropped + 1);
-        }
-        inner.bytes = inner.bytes + weight - freed;
-        inner.stored = inner.stored + 1 - dropped;
-        inner.order.push_back((put, page, variant));
-        inner.evict_down_to(self.max_bytes);
+        // Evict now, so the budget holds after every put rather than at
+        // moka's next housekeeping.
+        self.pages.run_pending_tasks();
     }
 
     /// Forgets every response for `page`; call after any write to it.
     pub fn invalidate(&self, page: &PageId) {
-        let mut inner = self.lock();
-        inner.clock += 1;
-        let clock = inner.clock;
-        if let Some(entry) = inner.pages.get_mut(page) {
-            entry.invalidated_at = clock;
-            let (freed, dropped) = entry.clear();
-            inner.bytes -= freed;
-            inner.stored -= dropped;
-        } else if inner.pages.len() < self.max_pages {
-            inner.pages.insert(
-                page.clone(),
-                Entry {
-                    invalidated_at: clock,
-                    variants: HashMap::new(),
-                },
-            );
+        let mut clock = self.lock();
+        let now = self.tick();
+        if clock.written.len() >= REMEMBERED_WRITES && !clock.written.contains_key(page) {
+            // Raising the floor turns away every racing read of a page not
+            // remembered, which costs cache fills, not memory.
+            clock.floor = now;
+            clock.written.clear();
         } else {
-            // No room to remember this page: raising the floor turns away
-            // every racing read of an uncached page, which costs cache
-            // fills, not memory.
-            inner.floor = clock;
+            clock.written.insert(page.clone(), now);
         }
+        self.pages.invalidate(page);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        // A panic while holding the lock leaves only a stale cache behind.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    /// Raises the invalidation clock; callers hold `clock`.
+    fn tick(&self) -> u64 {
+        self.now.fetch_add(1, Ordering::AcqRel) + 1
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Clock> {
+        // A panic while holding the lock leaves only a stale clock behind,
+        // which can refuse fills but never let a stale one in.
+        self.clock.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
-/// What storing `cached` costs: the body, the ETag and the key (twice: the
-/// map's and the eviction queue's), plus the bookkeeping.
-fn weight(page: &PageId, variant: &Variant, cached: &Cached) -> usize {
+impl Page {
+    fn weight_of(&self, page: &PageId, variant: &Variant) -> usize {
+        self.variants
+            .get(variant)
+            .map_or(0, |c| weight(page, variant, c))
+    }
+}
+
+/// What storing `cached` costs: every coding of the body, the ETag and the
+/// key, plus the bookkeeping.
+fn weight(page: &PageId, variant: &Variant, cached: &Encoded) -> usize {
     let key = page.0.len() + page.1.len() + variant.1.as_ref().map_or(0, String::len);
-    cached.body.len() + cached.etag.len() + 2 * key + ENTRY_OVERHEAD
-}
-
-impl Entry {
-    /// Drops every variant: `(bytes freed, responses dropped)`.
-    fn clear(&mut self) -> (usize, usize) {
-        let freed = self.variants.values().map(|s| s.weight).sum();
-        let dropped = self.variants.len();
-        self.variants.clear();
-        (freed, dropped)
-    }
-}
-
-impl Inner {
-    fn forget_all(&mut self) {
-        self.pages.clear();
-        self.order.clear();
-        (self.bytes, self.stored) = (0, 0);
-    }
-
-    /// Drops the oldest stored responses until at most `max` bytes remain,
-    /// and sheds the queue's stale keys once they outnumber the live ones.
-    fn evict_down_to(&mut self, max: usize) {
-        while self.bytes > max {
-            let Some((put, page, variant)) = self.order.pop_front() else {
-                break;
-            };
-            let Some(entry) = self.pages.get_mut(&page) else {
-                continue;
-            };
-            if entry.variants.get(&variant).is_some_and(|s| s.put == put) {
-                if let Some(slot) = entry.variants.remove(&variant) {
-                    self.bytes -= slot.weight;
-                    self.stored -= 1;
-                }
-            }
-        }
-        if self.order.len() > 2 * self.stored + 64 {
-            let pages = &self.pages;
-            self.order.retain(|(put, page, variant)| {
-                pages
-                    .get(page)
-                    .and_then(|e| e.variants.get(variant))
-                    .is_some_and(|s| s.put == *put)
-            });
-        }
-    }
+    cached.held() + key + ENTRY_OVERHEAD
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn page(k: &str) -> PageId {
-        ("s".into(), k.into())
-    }
-
-    fn variant() -> Variant {
-        ("oldest", None, 50)
-    }
-
-    fn body(s: &'static str) -> Arc<Cached> {
-        Arc::new(Cached {
-            body: Bytes::from_static(s.as_bytes()),
-            etag: s.into(),
-        })
-    }
-
-    #[test]
-    fn a_stored_response_is_served_until_the_page_is_written() {
-        let cache = ThreadCache::new(10, 10, 1 << 20);
-        let ticket = cache.get(&page("a"), &variant()).unwrap_err();
-        cache.put(page("a"), variant(), ticket, body("x"));
-        assert_eq!(cache.get(&page("a"), &variant()).unwrap().etag, "x");
-        cache.invalidate(&page("a"));
-        assert!(cache.get(&page("a"), &variant()).is_err());
-    }
-
-    #[test]
-    fn a_read_that_raced_a_write_is_not_stored() {
-        let cache = ThreadCache::new(10, 10, 1 << 20);
-        let ticket = cache.get(&page("a"), &variant()).unwrap_err();
-        cache.invalidate(&page("a"));
-        cache.put(page("a"), variant(), ticket, body("stale"));
-        assert!(cache.get(&page("a"), &variant()).is_err());
-    }
-
-    #[test]
-    fn writes_to_other_pages_do_not_drop_a_page() {
-        let cache = ThreadCache::new(10, 10, 1 << 20);
-        let ticket = cache.get(&page("a"), &variant()).unwrap_err();
-        cache.invalidate(&page("b"));
-        cache.put(page("a"), variant(), ticket, body("x"));
-        assert!(cache.get(&page("a"), &variant()).is_ok());
-    }
-
-    #[test]
-    fn a_suspended_cache_serves_nothing_and_resumes_empty() {
-        let cache = ThreadCache::new(10, 10, 1 << 20);
-        let ticket = cache.get(&page("a"), &variant()).unwrap_err();
-        cache.put(page("a"), variant(), ticket, body("x"));
-        cache.suspend();
-        let during = cache.get(&page("a"), &variant()).unwrap_err();
-        cache.put(page("a"), variant(), during, body("y"));
-        cache.resume();
-        // Neither the old entry nor a read taken while suspended survive.
-        assert!(cache.get(&page("a"), &variant()).is_err());
-        cache.put(page("a"), variant(), during, body("y"));
-        assert!(cache.get(&page("a"), &variant()).is_err());
-        assert_eq!(cache.stats().0, 0);
-    }
-
-    #[test]
-    fn trimming_a_full_cache_forgets_nothing_it_should_not() {
-        let cache = ThreadCache::new(1, 10, 1 << 20);
-        let ticket = cache.get(&page("a"), &variant()).unwrap_err();
-        cache.invalidate(&page("a"));
-        let other = cache.get(&page("b"), &variant()).unwrap_err();
-        cache.put(page("b"), variant(), other, body("b"));
-        // "a"'s invalidation was trimmed away, yet its stale read stays out.
-        cache.put(page("a"), variant(), ticket, body("stale"));
-        assert!(cache.get(&page("a"), &variant()).is_err());
-    }
-
-    fn sized(n: usize) -> Arc<Cached> {
-        Arc::new(Cached {
-            body: Bytes::from(vec![b'x'; n]),
-            etag: "e".into(),
-        })
-    }
-
-    fn limit(n: usize) -> Variant {
-        ("oldest", None, n)
-    }
-
-    #[test]
-    fn the_oldest_responses_go_first_once_the_byte_budget_is_spent() {
-        let cache = ThreadCache::new(100, 100, 32 * 1024);
-        for n in 0..40 {
-            let ticket = cache.get(&page("a"), &limit(n)).unwrap_err();
-            cache.put(page("a"), limit(n), ticket, sized(700));
-            assert!(cache.bytes() <= 32 * 1024, "after {n}: {}", cache.bytes());
-        }
-        assert!(cache.get(&page("a"), &limit(0)).is_err());
-        assert!(cache.get(&page("a"), &limit(39)).is_ok());
-        assert!(cache.bytes() > 16 * 1024, "{}", cache.bytes());
-    }
-
-    #[test]
-    fn a_response_over_a_32nd_of_the_budget_is_not_stored() {
-        let cache = ThreadCache::new(10, 10, 32 * 1024);
-        let ticket = cache.get(&page("a"), &variant()).unwrap_err();
-        cache.put(page("a"), variant(), ticket, sized(1024));
-        assert!(cache.get(&page("a"), &variant()).is_err());
-        assert_eq!(cache.bytes(), 0);
-    }
-
-    #[test]
-    fn invalidating_and_storing_again_keeps_the_count_true() {
-        let cache = ThreadCache::new(10, 10, 1 << 20);
-        for _ in 0..500 {
-            let ticket = cache.get(&page("a"), &variant()).unwrap_err();
-            cache.put(page("a"), variant(), ticket, sized(100));
-            // "b" is never written, so any ticket is current: it is stored
-            // over itself each time.
-            cache.put(page("b"), variant(), Ticket(0), sized(100));
-            cache.invalidate(&page("a"));
-        }
-        let one = weight(&page("b"), &variant(), &sized(100));
-        assert_eq!(cache.bytes(), one);
-        // Stale keys in the queue are shed, not kept for every put.
-        assert!(cache.lock().order.len() < 100);
-    }
-
-    #[test]
-    fn only_the_page_size_and_a_few_round_limits_are_cached() {
-        assert!(caches_limit(50, 50) && caches_limit(37, 37) && caches_limit(100, 50));
-        assert!(!caches_limit(137, 50) && !caches_limit(51, 50));
-    }
-}
+#[path = "cache_tests.rs"]
+mod tests;

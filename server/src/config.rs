@@ -130,8 +130,8 @@ pub struct Limits {
     /// Open connections at once; past it new ones are closed at once. Keep
     /// it well below the open-files limit (`ulimit -n`).
     pub max_connections: u32,
-    /// Bytes of serialized threads the thread cache may hold; a single
-    /// response over a 32nd of it is served but not cached.
+    /// Bytes of serialized threads the thread cache may hold, each in every
+    /// coding; a single response over a 32nd of it is served but not cached.
     pub thread_cache_bytes: usize,
     /// New comments per minute from one IP address, per instance; 0 is off.
     pub posts_per_minute_ip: u32,

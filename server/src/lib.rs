@@ -8,6 +8,7 @@ pub mod comments;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod encoded;
 pub mod error;
 pub mod http;
 pub mod login_delays;
@@ -89,7 +90,6 @@ impl AppState {
         };
         let (shutdown_tx, shutdown) = watch::channel(false);
         let threads = Arc::new(cache::ThreadCache::new(
-            10_000,
             64,
             config.limits.thread_cache_bytes,
         ));

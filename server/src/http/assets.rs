@@ -11,7 +11,7 @@ use axum::{
     Router,
 };
 
-use crate::AppState;
+use crate::{encoded::Encoding, AppState};
 
 /// One embedded file and its precompressed variants.
 pub struct Asset {
@@ -96,18 +96,14 @@ pub fn respond(asset: &Asset, req: &HeaderMap) -> Response {
     if let Ok(v) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, v);
     }
-    let fresh = req
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    if fresh {
+    if super::encoding::etag_matches(req, &etag) {
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(asset.content_type),
     );
-    let body = match preferred_encoding(req) {
+    let body = match super::encoding::preferred(req) {
         Encoding::Br => {
             headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
             asset.br
@@ -121,70 +117,9 @@ pub fn respond(asset: &Asset, req: &HeaderMap) -> Response {
     (headers, body).into_response()
 }
 
-#[derive(Debug, PartialEq, Eq)]
-enum Encoding {
-    Br,
-    Gzip,
-    Identity,
-}
-
-/// Reads `Accept-Encoding`, honouring `q=0` refusals; brotli wins ties
-/// because it is the smaller of the two.
-fn preferred_encoding(req: &HeaderMap) -> Encoding {
-    let Some(accept) = req
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Encoding::Identity;
-    };
-    let accepts = |name: &str| {
-        accept.split(',').any(|part| {
-            let mut it = part.split(';');
-            let coding = it.next().unwrap_or("").trim();
-            let q = it
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
-            coding.eq_ignore_ascii_case(name) && q > 0.0
-        })
-    };
-    if accepts("br") {
-        Encoding::Br
-    } else if accepts("gzip") {
-        Encoding::Gzip
-    } else {
-        Encoding::Identity
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn accept(v: &str) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
-        h
-    }
-
-    #[test]
-    fn brotli_is_preferred_when_the_client_accepts_it() {
-        assert_eq!(
-            preferred_encoding(&accept("gzip, deflate, br")),
-            Encoding::Br
-        );
-    }
-
-    #[test]
-    fn a_refused_brotli_falls_back_to_gzip() {
-        assert_eq!(preferred_encoding(&accept("br;q=0, gzip")), Encoding::Gzip);
-    }
-
-    #[test]
-    fn no_accept_encoding_gets_the_raw_bytes() {
-        assert_eq!(preferred_encoding(&HeaderMap::new()), Encoding::Identity);
-        assert_eq!(preferred_encoding(&accept("deflate")), Encoding::Identity);
-    }
 
     #[test]
     fn the_loaders_are_always_embedded() {

@@ -11,7 +11,10 @@ use axum::{
 };
 use tower_http::{
     catch_panic::CatchPanicLayer,
-    compression::CompressionLayer,
+    compression::{
+        predicate::{NotForContentType, Predicate, SizeAbove},
+        CompressionLayer,
+    },
     cors::{AllowOrigin, CorsLayer},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
@@ -50,7 +53,17 @@ pub fn api(router: Router<AppState>, state: &AppState) -> Router<AppState> {
         ])
         .expose_headers([header::ETAG, REQUEST_ID])
         .max_age(Duration::from_secs(3600));
-    router.layer(CompressionLayer::new()).layer(cors)
+    // Under a kilobyte, compressing saves less than the headers weigh and
+    // costs more than the read: an empty thread (any unknown page key) goes
+    // out as it is. Cached threads arrive already compressed, which the
+    // layer leaves alone.
+    let worth_it = SizeAbove::new(1024)
+        .and(NotForContentType::GRPC)
+        .and(NotForContentType::IMAGES)
+        .and(NotForContentType::SSE);
+    router
+        .layer(CompressionLayer::new().compress_when(worth_it))
+        .layer(cors)
 }
 
 /// Layers for every route, outermost last. The timeout runs until a handler

@@ -163,22 +163,27 @@ async fn scrape(state: &AppState) -> Result<Registry> {
     }
     r.register("confab_comments", "Stored comments by status", comments);
 
-    let (hits, misses) = state.threads.stats();
+    let cache = state.threads.stats();
     r.register(
         "confab_thread_cache_hits",
         "Thread reads served from the cache",
-        ConstCounter::new(hits),
+        ConstCounter::new(cache.hits),
     );
     r.register(
         "confab_thread_cache_misses",
         "Thread reads that went to the database",
-        ConstCounter::new(misses),
+        ConstCounter::new(cache.misses),
+    );
+    r.register(
+        "confab_thread_cache_evictions",
+        "Cached thread responses dropped to stay within limits.thread_cache_bytes",
+        ConstCounter::new(cache.evictions),
     );
     let bytes = Gauge::<i64>::default();
-    bytes.set(i64::try_from(state.threads.bytes()).unwrap_or(i64::MAX));
+    bytes.set(i64::try_from(cache.bytes).unwrap_or(i64::MAX));
     r.register(
         "confab_thread_cache_bytes",
-        "Bytes the thread cache holds (bounded by limits.thread_cache_bytes)",
+        "Bytes the thread cache holds, every coding of each body (bounded by limits.thread_cache_bytes)",
         bytes,
     );
 

@@ -9,6 +9,7 @@ pub mod client;
 pub mod comments;
 pub mod conn;
 pub mod counts;
+mod encoding;
 pub mod events;
 pub mod extract;
 pub mod health;

@@ -10,12 +10,14 @@ use axum::{
 };
 use confab_api::{ErrorBody, Sort, Thread};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 
-use super::extract::{self, AppPath, AppQuery, Origin};
+use super::{
+    encoding,
+    extract::{self, AppPath, AppQuery, Origin},
+};
 use crate::{
-    cache::{self, Cached},
+    cache::{self, Encoded},
     domain::{cursor::SortKey, tree, PageKey},
     AppState, Error, Result,
 };
@@ -83,23 +85,40 @@ pub async fn get_thread(
     // Any other limit would be one more copy of the page in memory.
     let lookup =
         cache::caches_limit(limit, limits.page_size).then(|| state.threads.get(&page_id, &variant));
-    let cached = match lookup {
-        Some(Ok(hit)) => hit,
-        lookup => {
-            let thread = load(&state, site.id, &key, sort, after, limit).await?;
-            let body = serde_json::to_vec(&thread).map_err(anyhow::Error::from)?;
-            let etag = format!("W/\"{}\"", &hex::encode(Sha256::digest(&body))[..32]);
-            let fresh = Arc::new(Cached {
-                body: body.into(),
-                etag,
-            });
-            if let Some(Err(ticket)) = lookup {
-                state.threads.put(page_id, variant, ticket, fresh.clone());
-            }
-            fresh
-        }
+    let ticket = match lookup {
+        Some(Ok(hit)) => return Ok(respond(&hit, &headers)),
+        Some(Err(ticket)) => Some(ticket),
+        None => None,
     };
-    Ok(respond(&cached, &headers))
+    let Some(thread) = load(&state, site.id, &key, sort, after, limit).await? else {
+        // Not cached: random page keys must cost no memory.
+        return Ok(respond(&Encoded::plain(empty(&key)?), &headers));
+    };
+    let body = serde_json::to_vec(&thread).map_err(anyhow::Error::from)?;
+    let Some(ticket) = ticket else {
+        return Ok(respond(&Encoded::plain(body), &headers));
+    };
+    // Compressed once here, off the async workers, rather than per read.
+    let encoded = tokio::task::spawn_blocking(move || Encoded::compressed(body))
+        .await
+        .map_err(anyhow::Error::from)?
+        .map_err(anyhow::Error::from)?;
+    let encoded = Arc::new(encoded);
+    state.threads.put(page_id, variant, ticket, encoded.clone());
+    Ok(respond(&encoded, &headers))
+}
+
+/// The thread of a page without comments: pages come into being with their
+/// first comment.
+fn empty(key: &PageKey) -> Result<Vec<u8>> {
+    let thread = Thread {
+        page: key.to_string(),
+        total: 0,
+        locked: Some(false),
+        comments: Vec::new(),
+        next_cursor: None,
+    };
+    Ok(serde_json::to_vec(&thread).map_err(anyhow::Error::from)?)
 }
 
 async fn load(
@@ -109,17 +128,9 @@ async fn load(
     sort: Sort,
     after: Option<SortKey>,
     limit: usize,
-) -> Result<Thread> {
-    // An unknown page is an empty thread: pages come into being with their
-    // first comment.
+) -> Result<Option<Thread>> {
     let Some(page) = state.store.page(site_id, key.as_str()).await? else {
-        return Ok(Thread {
-            page: key.to_string(),
-            total: 0,
-            locked: Some(false),
-            comments: Vec::new(),
-            next_cursor: None,
-        });
+        return Ok(None);
     };
     let rows = state.store.thread_rows(page.id).await?;
     let built = tree::build(
@@ -128,36 +139,36 @@ async fn load(
         after,
         limit,
     );
-    Ok(Thread {
+    Ok(Some(Thread {
         page: key.to_string(),
         total: built.total,
         locked: Some(page.locked),
         comments: built.comments,
         next_cursor: built.next.map(|k| k.encode(sort)),
-    })
+    }))
 }
 
-fn respond(cached: &Cached, headers: &HeaderMap) -> Response {
-    let etag = HeaderValue::from_str(&cached.etag).ok();
+/// The coding of `encoded` the client prefers, or a `304` when its copy is
+/// current. Every coding carries the same ETag, and `Vary` tells caches
+/// between that the bytes depend on `Accept-Encoding`.
+fn respond(encoded: &Encoded, headers: &HeaderMap) -> Response {
     // Revalidate every time: the ETag makes that a cheap 304.
-    let mut out = HeaderMap::new();
+    let mut out = HeaderMap::with_capacity(6);
     out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if let Some(etag) = etag {
+    out.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Ok(etag) = HeaderValue::from_str(&encoded.etag) {
         out.insert(header::ETAG, etag);
     }
-    let matches = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim() == cached.etag || t.trim() == "*")
-        });
-    if matches {
+    if encoding::etag_matches(headers, &encoded.etag) {
         return (StatusCode::NOT_MODIFIED, out).into_response();
     }
     out.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    (out, cached.body.clone()).into_response()
+    let (body, coding) = encoded.pick(encoding::preferred(headers));
+    if let Some(coding) = coding.header() {
+        out.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+    }
+    (out, body.clone()).into_response()
 }

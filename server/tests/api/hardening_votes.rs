@@ -99,7 +99,7 @@ async fn many_author_tokens_from_one_address_move_a_score_by_at_most_one(backend
 async fn a_vote_that_changes_nothing_keeps_the_cached_page(backend: Backend) {
     let app = spawn_app(backend).await;
     let c = app.comment("/p", "cached").await.comment;
-    let misses = || app.state.threads.stats().1;
+    let misses = || app.state.threads.stats().misses;
     assert_eq!(app.vote(c.id, 1, READER).await.status(), 200);
     app.thread("/p").await;
     let before = misses();

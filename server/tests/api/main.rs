@@ -44,5 +44,6 @@ mod release;
 mod spam_defence;
 mod store;
 mod thread;
+mod thread_cache;
 mod votes;
 mod write_path;
