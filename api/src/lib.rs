@@ -63,9 +63,24 @@ pub struct Comment {
     pub score: i64,
     pub pinned: bool,
     pub status: CommentStatus,
+    /// The first replies only, oldest first: at most the server's
+    /// `limits.nested_limit` of them, at every depth.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(no_recursion))]
     pub replies: Vec<Comment>,
+    /// Direct replies not in `replies` (their own replies not counted), so
+    /// "show 12 more replies" is about what appears under this comment.
+    /// Absent when every reply is shown.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub more_replies: u32,
+    /// The `cursor` that, with `parent` set to this comment's id, fetches
+    /// the replies after those shown. Present exactly when `more_replies` is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replies_cursor: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Sort orders for a thread. Pinned comments always come first.
@@ -99,7 +114,10 @@ pub struct Thread {
     pub total: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
+    /// Top-level comments, or with `parent` in the query, that comment's
+    /// next replies.
     pub comments: Vec<Comment>,
+    /// The `cursor` for the comments after these, when more follow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }

@@ -67,6 +67,8 @@ impl FromJs for Comment {
             pinned: o.get("pinned").is_truthy(),
             status: CommentStatus::parse(&o.str("status")?)?,
             replies: o.list("replies"),
+            more_replies: 0,
+            replies_cursor: None,
         })
     }
 }
@@ -221,6 +223,7 @@ fn comment(c: &Comment) -> JsValue {
         pinned,
         status,
         replies: _,
+        ..
     } = c;
     let o = Out::new()
         .set("id", *id as f64)

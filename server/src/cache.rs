@@ -1,5 +1,5 @@
 //! The thread cache: encoded thread responses per page and variant (sort,
-//! cursor, limit). Every write to a page drops that page's entries. A read
+//! cursor, limit, parent). Every write to a page drops that page's entries. A read
 //! that raced a write must not store what it read, so reads take a ticket
 //! before querying and a put only lands if no invalidation came after it.
 //! While another instance's invalidations may be missed (the notification
@@ -29,8 +29,9 @@ pub use crate::encoded::Encoded;
 /// `(site slug, page key)`.
 pub type PageId = (String, String);
 
-/// What varies between responses for one page: `(sort, cursor, limit)`.
-pub type Variant = (&'static str, Option<String>, usize);
+/// What varies between responses for one page: `(sort, cursor, limit,
+/// parent)`; a parent's replies are a variant of their page.
+pub type Variant = (&'static str, Option<String>, usize, Option<i64>);
 
 /// The `limit`s cached besides the configured page size: what a client
 /// asking for a round number would send. Other limits are served uncached.

@@ -182,7 +182,7 @@ pub fn row(
 pub enum Edited {
     /// Saved. Its status says whether readers see it: `pending` when
     /// screening held it (or it was held already).
-    Saved(Comment),
+    Saved(Box<Comment>),
     /// Not saved.
     Refused(Refusal),
     /// Deleted meanwhile.
@@ -264,7 +264,7 @@ pub async fn edit(
     if comment.status == CommentStatus::Spam {
         comment.status = CommentStatus::Pending;
     }
-    Ok(Edited::Saved(comment))
+    Ok(Edited::Saved(Box::new(comment)))
 }
 
 /// How far a status keeps a comment from readers, for "only stricter".

@@ -114,6 +114,9 @@ pub struct Limits {
     pub page_size: usize,
     /// The most top-level comments a client may ask for at once.
     pub max_page_size: usize,
+    /// Replies shown under each comment, at every depth, before a "show
+    /// more" fetches the next ones (Isso's `nested_limit`).
+    pub nested_limit: usize,
     /// Page keys in one counts request.
     pub count_pages: usize,
     /// Seconds before a request times out: until its handler answers,
@@ -169,6 +172,7 @@ impl Default for Limits {
             request_bytes: 64 * 1024,
             page_size: 50,
             max_page_size: 200,
+            nested_limit: 5,
             count_pages: 100,
             request_timeout_secs: 30,
             header_read_timeout_secs: 10,
@@ -253,6 +257,12 @@ impl Config {
             "limits.page_size must be between 1 and limits.max_page_size"
         );
         let l = &self.limits;
+        // At least one, so that a comment with hidden replies always has a
+        // shown one for the cursor to follow.
+        anyhow::ensure!(
+            (1..=l.max_page_size).contains(&l.nested_limit),
+            "limits.nested_limit must be between 1 and limits.max_page_size"
+        );
         anyhow::ensure!(
             l.request_timeout_secs >= 1
                 && l.header_read_timeout_secs >= 1
@@ -373,6 +383,17 @@ mod tests {
         assert_eq!(c.public_origin().as_deref(), Some("https://c.example"));
         c.secure_cookies = Some(false);
         assert!(!c.secure_cookies());
+    }
+
+    #[test]
+    fn a_nested_limit_of_zero_or_past_the_page_size_cap_is_refused() {
+        let mut c = Config::default();
+        for bad in [0, c.limits.max_page_size + 1] {
+            c.limits.nested_limit = bad;
+            assert!(c.validate().is_err(), "{bad}");
+        }
+        c.limits.nested_limit = 1;
+        c.validate().unwrap();
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! Opaque pagination cursors. A cursor is the sort key of the last top-level
-//! comment shown, so a new comment arriving between two pages shifts nothing
-//! (an offset would show one comment twice).
+//! Opaque pagination cursors. A cursor is the sort key of the last comment
+//! shown (top-level, or a reply among its siblings), so a new comment
+//! arriving between two pages shifts nothing (an offset would show one
+//! comment twice).
 
 use std::cmp::Ordering;
 
@@ -62,6 +63,32 @@ impl SortKey {
     }
 }
 
+/// Where a reply stands among its siblings, which read oldest first
+/// whatever the thread's sort: the cursor of a page of replies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ReplyKey {
+    pub created_ms: i64,
+    pub id: i64,
+}
+
+impl ReplyKey {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(format!("replies.{}.{}", self.created_ms, self.id))
+    }
+
+    /// Reads a cursor made by [`ReplyKey::encode`]; a top-level cursor is
+    /// not one.
+    pub fn decode(cursor: &str) -> Option<Self> {
+        let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
+        let rest = raw.strip_prefix("replies.")?;
+        let (created_ms, id) = rest.split_once('.')?;
+        Some(Self {
+            created_ms: created_ms.parse().ok()?,
+            id: id.parse().ok()?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +120,23 @@ mod tests {
         ] {
             assert_eq!(SortKey::decode(bad, Sort::Oldest), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_reply_cursor_round_trips_and_is_no_top_level_cursor() {
+        let k = ReplyKey {
+            created_ms: 1_700_000_000_000,
+            id: 42,
+        };
+        let c = k.encode();
+        assert_eq!(ReplyKey::decode(&c), Some(k));
+        assert_eq!(SortKey::decode(&c, Sort::Oldest), None);
+        let top = key(false, 0, 1, 1).encode(Sort::Oldest);
+        assert_eq!(ReplyKey::decode(&top), None);
+        assert_eq!(
+            ReplyKey::decode(&URL_SAFE_NO_PAD.encode("replies.1.x")),
+            None
+        );
     }
 
     #[test]

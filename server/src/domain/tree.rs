@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use confab_api::{Comment, CommentStatus, Sort};
 
-use super::cursor::SortKey;
+use super::cursor::{ReplyKey, SortKey};
 
 /// A comment as loaded, before nesting: the wire shape plus the raw time the
 /// sort needs.
@@ -26,53 +26,119 @@ impl Flat {
     }
 }
 
+/// Which comments one response holds.
+#[derive(Debug, Clone, Copy)]
+pub enum Slice {
+    /// Top-level comments in `sort` order, after the one at `after`.
+    Top { sort: Sort, after: Option<SortKey> },
+    /// The replies of comment `parent` after the one at `after`.
+    Replies {
+        parent: i64,
+        after: Option<ReplyKey>,
+    },
+}
+
 #[derive(Debug, PartialEq)]
 pub struct Page {
     pub comments: Vec<Comment>,
     /// Visible (approved) comments on the whole page, replies included.
     pub total: i64,
-    /// The key of the last top-level comment shown, when more follow.
-    pub next: Option<SortKey>,
+    /// The cursor of the comments after these, when more follow.
+    pub next: Option<String>,
 }
 
-/// Nests `rows`, then returns the top-level comments after `after` in `sort`
-/// order, at most `limit` of them. Replies are always oldest first: they read
-/// as a conversation. A deleted comment stays as a placeholder only while it
-/// has visible replies; anything else not approved is left out with its
-/// replies.
-pub fn build(mut rows: Vec<Flat>, sort: Sort, after: Option<SortKey>, limit: usize) -> Page {
+/// Nests `rows`, then returns the `slice` asked for, at most `limit`
+/// comments. Replies are always oldest first: they read as a conversation.
+/// Every comment shown carries at most its first `nested` replies, at every
+/// depth, and counts the rest, so one comment with thousands of replies
+/// costs a reader a few of them until they ask for more. A deleted comment
+/// stays as a placeholder only while it has visible replies; anything else
+/// not approved is left out with its replies. `None` when the parent of
+/// [`Slice::Replies`] is not shown.
+pub fn build(mut rows: Vec<Flat>, slice: Slice, limit: usize, nested: usize) -> Option<Page> {
     cap_nesting(&mut rows);
     let total = rows
         .iter()
         .filter(|r| r.comment.status == CommentStatus::Approved)
         .count() as i64;
+    let created: HashMap<i64, i64> = rows.iter().map(|r| (r.comment.id, r.created_ms)).collect();
     let mut children: HashMap<Option<i64>, Vec<Flat>> = HashMap::new();
     for row in rows {
         children.entry(row.comment.parent).or_default().push(row);
     }
-    let mut roots: Vec<(SortKey, Comment)> = children
-        .remove(&None)
-        .unwrap_or_default()
+    let roots = children.remove(&None).unwrap_or_default();
+    let mut roots: Vec<(SortKey, Comment)> = roots
         .into_iter()
         .filter_map(|row| {
             let key = row.key();
             nest(row, &mut children).map(|c| (key, c))
         })
         .collect();
-    roots.sort_by(|a, b| a.0.cmp_in(&b.0, sort));
-    let mut rest = roots
-        .into_iter()
-        .skip_while(|(key, _)| after.is_some_and(|a| key.cmp_in(&a, sort).is_le()))
-        .peekable();
-    let comments: Vec<(SortKey, Comment)> = rest.by_ref().take(limit).collect();
-    let next = match rest.peek() {
-        Some(_) => comments.last().map(|(key, _)| *key),
-        None => None,
+    let (mut comments, next) = match slice {
+        Slice::Top { sort, after } => {
+            roots.sort_by(|a, b| a.0.cmp_in(&b.0, sort));
+            let seen = |k: &SortKey| after.is_some_and(|a| k.cmp_in(&a, sort).is_le());
+            let (shown, next) = after_seen(roots, seen, limit);
+            (shown, next.map(|k| k.encode(sort)))
+        }
+        Slice::Replies { parent, after } => {
+            let replies = roots.into_iter().find_map(|(_, c)| replies_of(c, parent))?;
+            let keyed = replies.into_iter().map(|c| (reply_key(&c, &created), c));
+            let seen = |k: &ReplyKey| after.is_some_and(|a| *k <= a);
+            let (shown, next) = after_seen(keyed.collect(), seen, limit);
+            (shown, next.map(|k| k.encode()))
+        }
     };
-    Page {
-        comments: comments.into_iter().map(|(_, c)| c).collect(),
+    for c in &mut comments {
+        trim(c, nested, &created);
+    }
+    Some(Page {
+        comments,
         total,
         next,
+    })
+}
+
+/// The first `limit` of `items` past those already `seen`, and the key of
+/// the last one shown when more follow.
+fn after_seen<K: Copy>(
+    items: Vec<(K, Comment)>,
+    seen: impl Fn(&K) -> bool,
+    limit: usize,
+) -> (Vec<Comment>, Option<K>) {
+    let mut rest = items.into_iter().skip_while(|(k, _)| seen(k)).peekable();
+    let shown: Vec<(K, Comment)> = rest.by_ref().take(limit).collect();
+    let next = rest.peek().and(shown.last()).map(|(k, _)| *k);
+    (shown.into_iter().map(|(_, c)| c).collect(), next)
+}
+
+/// The replies of comment `id`, if it is `c` or below it.
+fn replies_of(c: Comment, id: i64) -> Option<Vec<Comment>> {
+    if c.id == id {
+        return Some(c.replies);
+    }
+    c.replies.into_iter().find_map(|r| replies_of(r, id))
+}
+
+fn reply_key(c: &Comment, created: &HashMap<i64, i64>) -> ReplyKey {
+    ReplyKey {
+        created_ms: created.get(&c.id).copied().unwrap_or_default(),
+        id: c.id,
+    }
+}
+
+/// Keeps the first `nested` replies of `c` and of each reply kept, and
+/// says under each comment how many direct replies were left out and
+/// where to continue. Only direct replies count: those are what a
+/// "show more" under that comment brings.
+fn trim(c: &mut Comment, nested: usize, created: &HashMap<i64, i64>) {
+    if c.replies.len() > nested {
+        c.more_replies = u32::try_from(c.replies.len() - nested).unwrap_or(u32::MAX);
+        c.replies.truncate(nested);
+        c.replies_cursor = c.replies.last().map(|r| reply_key(r, created).encode());
+    }
+    for r in &mut c.replies {
+        trim(r, nested, created);
     }
 }
 
@@ -139,142 +205,4 @@ fn nest(row: Flat, children: &mut HashMap<Option<i64>, Vec<Flat>>) -> Option<Com
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(id: i64, parent: Option<i64>, status: CommentStatus, created_ms: i64) -> Flat {
-        Flat {
-            comment: Comment {
-                id,
-                parent,
-                author: format!("a{id}"),
-                website: None,
-                avatar: String::new(),
-                html: format!("<p>{id}</p>"),
-                created: String::new(),
-                edited: None,
-                score: 0,
-                pinned: false,
-                status,
-                replies: vec![],
-            },
-            created_ms,
-        }
-    }
-
-    fn ok(id: i64, parent: Option<i64>) -> Flat {
-        row(id, parent, CommentStatus::Approved, id * 10)
-    }
-
-    fn ids(cs: &[Comment]) -> Vec<i64> {
-        cs.iter().map(|c| c.id).collect()
-    }
-
-    fn depth(c: &Comment) -> usize {
-        let mut d = 0;
-        let mut level = &c.replies;
-        while let Some(first) = level.first() {
-            d += 1;
-            level = &first.replies;
-        }
-        d
-    }
-
-    #[test]
-    fn a_chain_ten_thousand_deep_is_shown_no_deeper_than_the_cap() {
-        let rows: Vec<Flat> = (1..=10_000)
-            .map(|id| ok(id, (id > 1).then(|| id - 1)))
-            .rev()
-            .collect();
-        let page = build(rows, Sort::Oldest, None, 10);
-        assert_eq!(page.total, 10_000);
-        assert_eq!(ids(&page.comments), [1]);
-        assert_eq!(depth(&page.comments[0]), MAX_NESTING);
-        let mut level = &page.comments[0];
-        for _ in 1..MAX_NESTING {
-            level = &level.replies[0];
-        }
-        assert_eq!(
-            level.replies.len(),
-            10_000 - MAX_NESTING,
-            "the rest side by side, oldest first"
-        );
-        assert_eq!(level.replies[0].id, MAX_NESTING as i64 + 1);
-        assert_eq!(level.replies.last().unwrap().id, 10_000);
-    }
-
-    #[test]
-    fn replies_nest_under_their_parents_oldest_first() {
-        let page = build(
-            vec![ok(1, None), ok(3, Some(1)), ok(2, Some(1)), ok(4, Some(2))],
-            Sort::Newest,
-            None,
-            10,
-        );
-        assert_eq!(ids(&page.comments), [1]);
-        assert_eq!(ids(&page.comments[0].replies), [2, 3]);
-        assert_eq!(ids(&page.comments[0].replies[0].replies), [4]);
-        assert_eq!(page.total, 4);
-    }
-
-    #[test]
-    fn a_deleted_comment_with_replies_stays_as_a_placeholder() {
-        let page = build(
-            vec![row(1, None, CommentStatus::Deleted, 1), ok(2, Some(1))],
-            Sort::Oldest,
-            None,
-            10,
-        );
-        assert_eq!(ids(&page.comments), [1]);
-        assert_eq!(page.comments[0].status, CommentStatus::Deleted);
-        assert_eq!(page.total, 1);
-    }
-
-    #[test]
-    fn deleted_leaves_vanish_even_under_deleted_parents() {
-        let page = build(
-            vec![
-                row(1, None, CommentStatus::Deleted, 1),
-                row(2, Some(1), CommentStatus::Deleted, 2),
-                ok(3, None),
-            ],
-            Sort::Oldest,
-            None,
-            10,
-        );
-        assert_eq!(ids(&page.comments), [3]);
-    }
-
-    #[test]
-    fn held_comments_hide_with_their_replies() {
-        let page = build(
-            vec![row(1, None, CommentStatus::Pending, 1), ok(2, Some(1))],
-            Sort::Oldest,
-            None,
-            10,
-        );
-        assert!(page.comments.is_empty());
-    }
-
-    #[test]
-    fn pages_follow_each_other_without_gaps_or_repeats() {
-        let rows: Vec<Flat> = (1..=5).map(|i| ok(i, None)).collect();
-        let first = build(rows.clone(), Sort::Newest, None, 2);
-        assert_eq!(ids(&first.comments), [5, 4]);
-        let second = build(rows.clone(), Sort::Newest, first.next, 2);
-        assert_eq!(ids(&second.comments), [3, 2]);
-        let last = build(rows, Sort::Newest, second.next, 2);
-        assert_eq!(ids(&last.comments), [1]);
-        assert_eq!(last.next, None);
-    }
-
-    #[test]
-    fn pinned_comments_lead_and_top_sorts_by_score() {
-        let mut rows: Vec<Flat> = (1..=3).map(|i| ok(i, None)).collect();
-        rows[0].comment.score = 1;
-        rows[1].comment.score = 5;
-        rows[2].comment.pinned = true;
-        let page = build(rows, Sort::Top, None, 10);
-        assert_eq!(ids(&page.comments), [3, 2, 1]);
-    }
-}
+mod tests;

@@ -99,7 +99,7 @@ pub async fn edit(
     let (meta, site) = authorised(&state, id, &origin, &headers).await?;
     let body = CommentBody::parse(&edit.body, state.config.limits.body_chars)?;
     match comments::edit(&state, &site, &meta, body, &client.ip_hash).await? {
-        Edited::Saved(comment) => Ok(Json(comment)),
+        Edited::Saved(comment) => Ok(Json(*comment)),
         Edited::Refused(refusal) => Err(refusal.into()),
         Edited::Gone => Err(Error::not_found("no such comment")),
     }

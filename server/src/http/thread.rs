@@ -1,5 +1,6 @@
 //! `GET /api/v1/sites/{site}/thread`: the comments of a page, nested, one
-//! page of top-level comments at a time, served from the thread cache.
+//! page of top-level comments (or of one comment's replies) at a time,
+//! served from the thread cache.
 
 use std::sync::Arc;
 
@@ -8,7 +9,7 @@ use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
-use confab_api::{ErrorBody, Sort, Thread};
+use confab_api::{ErrorBody, ErrorCode, Sort, Thread};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -18,7 +19,10 @@ use super::{
 };
 use crate::{
     cache::{self, Encoded},
-    domain::{cursor::SortKey, tree, PageKey},
+    domain::{
+        cursor::{ReplyKey, SortKey},
+        tree, PageKey,
+    },
     AppState, Error, Result,
 };
 
@@ -29,10 +33,14 @@ pub struct ThreadQuery {
     page: String,
     /// `oldest` (default), `newest` or `top`; pinned comments lead in all.
     sort: Option<String>,
-    /// `next_cursor` from the previous page.
+    /// `next_cursor` from the previous page; with `parent`, that
+    /// comment's `replies_cursor` or the previous page's `next_cursor`.
     cursor: Option<String>,
-    /// Top-level comments per page.
+    /// Top-level comments per page; with `parent`, replies per page.
     limit: Option<usize>,
+    /// The id of a comment on the page: answers its next replies instead
+    /// of top-level comments (oldest first, whatever `sort`).
+    parent: Option<i64>,
 }
 
 #[utoipa::path(
@@ -44,8 +52,8 @@ pub struct ThreadQuery {
         (status = 200, description = "The thread", body = Thread, headers(("ETag" = String))),
         (status = 304, description = "Unchanged since the `If-None-Match` ETag"),
         (status = 400, description = "`bad_request`: a bad cursor or query", body = ErrorBody),
+        (status = 404, description = "`site_not_found`, or `parent_not_found`: `parent` is not shown on the page", body = ErrorBody),
         (status = 403, description = "`origin_not_allowed`", body = ErrorBody),
-        (status = 404, description = "`site_not_found`", body = ErrorBody),
         (status = 422, description = "`validation`: bad page key, sort or limit", body = ErrorBody),
     )
 )]
@@ -72,16 +80,10 @@ pub async fn get_thread(
             format!("limit is 1 to {}", limits.max_page_size),
         ));
     }
-    let after = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => Some(
-            SortKey::decode(c, sort)
-                .ok_or_else(|| Error::bad_request("invalid cursor").with_field("cursor"))?,
-        ),
-    };
+    let slice = slice(&q, sort)?;
 
     let page_id = (site.slug.clone(), key.to_string());
-    let variant = (sort.as_str(), q.cursor.clone(), limit);
+    let variant = (sort.as_str(), q.cursor.clone(), limit, q.parent);
     // Any other limit would be one more copy of the page in memory.
     let lookup =
         cache::caches_limit(limit, limits.page_size).then(|| state.threads.get(&page_id, &variant));
@@ -90,7 +92,7 @@ pub async fn get_thread(
         Some(Err(ticket)) => Some(ticket),
         None => None,
     };
-    let Some(thread) = load(&state, site.id, &key, sort, after, limit).await? else {
+    let Some(thread) = load(&state, site.id, &key, slice, limit).await? else {
         // Not cached: random page keys must cost no memory.
         return Ok(respond(&Encoded::plain(empty(&key)?), &headers));
     };
@@ -108,6 +110,27 @@ pub async fn get_thread(
     Ok(respond(&encoded, &headers))
 }
 
+/// Which comments the query asks for: a page of top-level ones, or the
+/// next replies of one comment.
+fn slice(q: &ThreadQuery, sort: Sort) -> Result<tree::Slice> {
+    let cursor = q.cursor.as_deref().filter(|c| !c.is_empty());
+    let bad_cursor = || Error::bad_request("invalid cursor").with_field("cursor");
+    Ok(match q.parent {
+        None => tree::Slice::Top {
+            sort,
+            after: cursor
+                .map(|c| SortKey::decode(c, sort).ok_or_else(bad_cursor))
+                .transpose()?,
+        },
+        Some(parent) => tree::Slice::Replies {
+            parent,
+            after: cursor
+                .map(|c| ReplyKey::decode(c).ok_or_else(bad_cursor))
+                .transpose()?,
+        },
+    })
+}
+
 /// The thread of a page without comments: pages come into being with their
 /// first comment.
 fn empty(key: &PageKey) -> Result<Vec<u8>> {
@@ -121,30 +144,42 @@ fn empty(key: &PageKey) -> Result<Vec<u8>> {
     Ok(serde_json::to_vec(&thread).map_err(anyhow::Error::from)?)
 }
 
+/// The thread, or none when the page has no comments yet.
 async fn load(
     state: &AppState,
     site_id: i64,
     key: &PageKey,
-    sort: Sort,
-    after: Option<SortKey>,
+    slice: tree::Slice,
     limit: usize,
 ) -> Result<Option<Thread>> {
+    let parent_not_found = || {
+        Error::client(
+            StatusCode::NOT_FOUND,
+            ErrorCode::ParentNotFound,
+            "no such comment is shown on this page",
+        )
+        .with_field("parent")
+    };
     let Some(page) = state.store.page(site_id, key.as_str()).await? else {
+        if let tree::Slice::Replies { .. } = slice {
+            return Err(parent_not_found());
+        }
         return Ok(None);
     };
     let rows = state.store.thread_rows(page.id).await?;
     let built = tree::build(
         rows.into_iter().map(|r| r.into_flat()).collect(),
-        sort,
-        after,
+        slice,
         limit,
-    );
+        state.config.limits.nested_limit,
+    )
+    .ok_or_else(parent_not_found)?;
     Ok(Some(Thread {
         page: key.to_string(),
         total: built.total,
         locked: Some(page.locked),
         comments: built.comments,
-        next_cursor: built.next.map(|k| k.encode(sort)),
+        next_cursor: built.next,
     }))
 }
 

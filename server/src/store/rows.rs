@@ -56,6 +56,8 @@ impl CommentRow {
             pinned: self.pinned,
             status,
             replies: Vec::new(),
+            more_replies: 0,
+            replies_cursor: None,
         }
     }
 }

@@ -108,6 +108,7 @@ fn the_example_config_names_every_key_of_every_config_struct() {
             request_bytes,
             page_size,
             max_page_size,
+            nested_limit,
             count_pages,
             request_timeout_secs,
             header_read_timeout_secs,

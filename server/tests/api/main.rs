@@ -41,6 +41,7 @@ mod operations;
 mod preview;
 mod privacy;
 mod release;
+mod replies;
 mod spam_defence;
 mod store;
 mod thread;
