@@ -1,0 +1,56 @@
+//! The Method section of BENCHMARKS.md: what each row does. Keep it true
+//! when a measure changes.
+
+use crate::{nginx::TUNING, seed};
+
+pub fn method() -> String {
+    format!(
+        "\
+- Everything runs on 127.0.0.1: the release `confab` binary started with its own config \
+  file (the `demo` site, open moderation, the per-IP and per-page post limits off, the \
+  spam checks on; every body ends in a serial number so none is refused as a duplicate), \
+  wrk, an nginx of our own and headless Chromium.
+- Figures are medians of the rounds; every ratio is taken between runs of the \
+  same benchmark invocation, the two sides taking turns round by round.
+- Every wrk run sends what Chromium sends with the widget's cross-origin `fetch()` \
+  (the Lua script `bench/wrk/browser.lua`): `Accept: */*`, `Accept-Language`, \
+  Chromium's `User-Agent` and `sec-ch-ua` headers, `Sec-Fetch-Site/Mode/Dest`, \
+  `Referer` and the article's `Origin`, which Confab's config allows, so every answer \
+  is a 200 with CORS headers; before measuring, each answer is checked to be a 200 with \
+  the full body. `Accept-Encoding` is absent, Chromium's `gzip, deflate, br, zstd`, or \
+  `gzip`, as each row says. A run in which wrk counts a non-2xx answer voids its row: \
+  it says `void` and why, never a figure. Confab gets `-t2 -c32 -d10s --latency`.
+- Thread reads: the 200-comment thread (81 top-level, 119 replies, 1-6 sentences of \
+  markdown each), and the same thread with bodies of 1-{short} sentences on a second page \
+  (the smaller size), both posted through the API; each row's name gives the size of \
+  its first page of JSON.
+- nginx serves the exact bytes Confab sent: for each thread, the answers to no \
+  `Accept-Encoding`, to `gzip` and to Chromium's header are fetched from Confab, checked \
+  to decompress to the same JSON, and written as `NAME.json`, `.json.gz` and `.json.br` \
+  (folders 755, files 644, for its `nobody` workers). Its `http` block: `{tuning}`; \
+  `brotli_static` is Debian's `libnginx-mod-http-brotli-static`, `listen ... reuseport`, \
+  and it answers `Access-Control-Allow-Origin` as Confab does. It runs with 1 and with \
+  2 workers on the first thread with Chromium's header, and the faster is used for every \
+  row (the report says which). Each nginx figure is the better of a `-t1` and a `-t2` run \
+  (same connections and duration), so wrk is not what limits it; the row says which won.
+- Writes are posted with reqwest over keep-alive connections; after the last round the \
+  server is killed with SIGKILL and the database is read directly for every \
+  acknowledged id.
+- The scale database adds 1,000,000 comments (10,000 pages of 100) written by SQL \
+  inside SQLite into the schema the server migrated, around the same 200-comment thread; \
+  its reads send no `Accept-Encoding`, as the small-database row it is compared with.
+- Medians of 3 rounds, 10 cold loads and 500 sequential posts apply to a full run; \
+  `--quick` runs one short round of each.
+- Widget sizes are the bytes the running server sends for each `Accept-Encoding`. The \
+  paint time is `performance.now()` in the article page (from navigation start) once \
+  the frame holding the first `[data-testid^=\"comment-\"]` in the shadow root has been \
+  painted; each load is a new Chromium with an empty profile and cache, the article on \
+  one port and Confab on another. Before the article, the new browser gets 2 s on `about:blank` to \
+  finish its own start-up, as a reader's running browser has.
+- RSS is `VmRSS` from /proc: idle 1 s after start-up, and the peak sampled every 100 ms \
+  during the Confab read rounds.
+",
+        short = seed::SHORT,
+        tuning = TUNING.trim(),
+    )
+}
