@@ -2,12 +2,14 @@
 //! BENCHMARKS.md. `./scripts/bench` builds the release binaries and calls
 //! this; see `--help`.
 
+mod flood;
 mod load;
 mod method;
 mod nginx;
 mod paint;
 mod proc;
 mod reads;
+mod replies;
 mod report;
 mod scale;
 mod seed;
@@ -30,8 +32,9 @@ confab-bench --bin PATH [--out BENCHMARKS.md] [--postgres URL] [--quick] [--only
   --out       where to write the report (default BENCHMARKS.md; with --only,
               the report is only printed unless --out is given)
   --only      a comma-separated subset of: reads (thread reads against
-              nginx, memory and widget), sqlite, postgres (durable writes),
-              scale
+              nginx, memory and widget), flood (unknown pages against the
+              hot thread), replies (3,000 replies to one comment), sqlite,
+              postgres (durable writes), scale
   --postgres  a PostgreSQL server to create a scratch database on (default
               $CONFAB_BENCH_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432/postgres)
   --quick     short runs and a small scale database, to check the harness
@@ -70,7 +73,7 @@ impl Opts {
     }
 }
 
-const PARTS: [&str; 4] = ["reads", "sqlite", "postgres", "scale"];
+const PARTS: [&str; 6] = ["reads", "flood", "replies", "sqlite", "postgres", "scale"];
 
 fn opts() -> anyhow::Result<Opts> {
     let mut args = std::env::args().skip(1);
@@ -146,6 +149,20 @@ async fn main() -> anyhow::Result<()> {
         match reads::run(&plan, &mut report).await {
             Ok(b) => baseline = Some(b),
             Err(e) => report.failed("Thread read", &e),
+        }
+    }
+
+    if opts.runs("flood") {
+        eprintln!("bench: flood of unknown pages");
+        if let Err(e) = flood::run(&plan, &mut report).await {
+            report.failed("Flood", &e);
+        }
+    }
+
+    if opts.runs("replies") {
+        eprintln!("bench: {} replies to one comment", replies::REPLIES);
+        if let Err(e) = replies::run(&plan, &mut report).await {
+            report.failed("3,000 replies", &e);
         }
     }
 

@@ -1,7 +1,7 @@
 //! The Method section of BENCHMARKS.md: what each row does. Keep it true
 //! when a measure changes.
 
-use crate::{nginx::TUNING, seed};
+use crate::{flood::CACHE_CAP, nginx::TUNING, replies::REPLIES, seed};
 
 pub fn method() -> String {
     format!(
@@ -33,6 +33,16 @@ pub fn method() -> String {
   2 workers on the first thread with Chromium's header, and the faster is used for every \
   row (the report says which). Each nginx figure is the better of a `-t1` and a `-t2` run \
   (same connections and duration), so wrk is not what limits it; the row says which won.
+- Flood: on a server of its own with `limits.thread_cache_bytes = {cap}` (small enough \
+  for the flood to fill it within a run), 8 connections (`-t1`) read the hot \
+  200-comment thread alone, then again while 32 more (`-t1`, `bench/wrk/flood.lua`) ask \
+  for a page key never asked before on each request (`?page=/random-<salt>-<thread>-<n>-<random>`), \
+  all with Chromium's headers. `confab_thread_cache_bytes` is read from `/metrics` every \
+  100 ms during the flood; the row gives the peak.
+- {replies} replies: on a server of its own, one top-level comment and {replies} replies \
+  to it are posted through the API; the row gives its first page's JSON (no \
+  `Accept-Encoding`, default page size) and its first comment painted against the \
+  200-comment page's, loads alternating.
 - Writes are posted with reqwest over keep-alive connections; after the last round the \
   server is killed with SIGKILL and the database is read directly for every \
   acknowledged id.
@@ -52,5 +62,7 @@ pub fn method() -> String {
 ",
         short = seed::SHORT,
         tuning = TUNING.trim(),
+        cap = CACHE_CAP,
+        replies = REPLIES,
     )
 }
