@@ -3,10 +3,12 @@
 //! this; see `--help`.
 
 mod flood;
+mod isso;
 mod load;
 mod method;
 mod nginx;
 mod paint;
+mod peer;
 mod proc;
 mod reads;
 mod replies;
@@ -33,8 +35,9 @@ confab-bench --bin PATH [--out BENCHMARKS.md] [--postgres URL] [--quick] [--only
               the report is only printed unless --out is given)
   --only      a comma-separated subset of: reads (thread reads against
               nginx, memory and widget), flood (unknown pages against the
-              hot thread), replies (3,000 replies to one comment), sqlite,
-              postgres (durable writes), scale
+              hot thread), replies (3,000 replies to one comment), isso (the
+              peer: installs Isso 0.14 from PyPI), sqlite, postgres (durable
+              writes), scale
   --postgres  a PostgreSQL server to create a scratch database on (default
               $CONFAB_BENCH_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432/postgres)
   --quick     short runs and a small scale database, to check the harness
@@ -73,7 +76,9 @@ impl Opts {
     }
 }
 
-const PARTS: [&str; 6] = ["reads", "flood", "replies", "sqlite", "postgres", "scale"];
+const PARTS: [&str; 7] = [
+    "reads", "flood", "replies", "isso", "sqlite", "postgres", "scale",
+];
 
 fn opts() -> anyhow::Result<Opts> {
     let mut args = std::env::args().skip(1);
@@ -163,6 +168,13 @@ async fn main() -> anyhow::Result<()> {
         eprintln!("bench: {} replies to one comment", replies::REPLIES);
         if let Err(e) = replies::run(&plan, &mut report).await {
             report.failed("3,000 replies", &e);
+        }
+    }
+
+    if opts.runs("isso") {
+        eprintln!("bench: Isso {} as a peer", isso::VERSION);
+        if let Err(e) = peer::run(&plan, &mut report).await {
+            report.failed("Isso", &e);
         }
     }
 

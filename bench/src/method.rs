@@ -1,7 +1,7 @@
 //! The Method section of BENCHMARKS.md: what each row does. Keep it true
 //! when a measure changes.
 
-use crate::{flood::CACHE_CAP, nginx::TUNING, replies::REPLIES, seed};
+use crate::{flood::CACHE_CAP, isso, nginx::TUNING, replies::REPLIES, seed};
 
 pub fn method() -> String {
     format!(
@@ -9,7 +9,7 @@ pub fn method() -> String {
 - Everything runs on 127.0.0.1: the release `confab` binary started with its own config \
   file (the `demo` site, open moderation, the per-IP and per-page post limits off, the \
   spam checks on; every body ends in a serial number so none is refused as a duplicate), \
-  wrk, an nginx of our own and headless Chromium.
+  wrk, an nginx of our own, Isso {isso} and headless Chromium.
 - Figures are medians of the rounds; every ratio is taken between runs of the \
   same benchmark invocation, the two sides taking turns round by round.
 - Every wrk run sends what Chromium sends with the widget's cross-origin `fetch()` \
@@ -43,6 +43,15 @@ pub fn method() -> String {
   to it are posted through the API; the row gives its first page's JSON (no \
   `Accept-Encoding`, default page size) and its first comment painted against the \
   200-comment page's, loads alternating.
+- Isso {isso}: `pip install isso=={isso} gunicorn` into a venv in the scratch folder, run \
+  as `gunicorn -w 2 --preload isso.run` (sync workers, which close the connection after \
+  each answer), moderation and its guard (rate limits) off. The same 200-comment thread \
+  (same texts, same parents) is posted through `POST /new?uri=`; Isso nests replies to \
+  replies under their top-level comment itself. Its read rows use `GET /?uri=PAGE` with \
+  Chromium's headers, beside Confab's thread read in the same run; its sequential posts \
+  are as many as Confab's in the same run; its widget bytes are `js/embed.min.js` and \
+  `css/isso.css` from the installed wheel, compressed as Confab's build compresses its \
+  own (gzip -9, brotli 11).
 - Writes are posted with reqwest over keep-alive connections; after the last round the \
   server is killed with SIGKILL and the database is read directly for every \
   acknowledged id.
@@ -53,13 +62,18 @@ pub fn method() -> String {
   `--quick` runs one short round of each.
 - Widget sizes are the bytes the running server sends for each `Accept-Encoding`. The \
   paint time is `performance.now()` in the article page (from navigation start) once \
-  the frame holding the first `[data-testid^=\"comment-\"]` in the shadow root has been \
-  painted; each load is a new Chromium with an empty profile and cache, the article on \
-  one port and Confab on another. Before the article, the new browser gets 2 s on `about:blank` to \
+  the frame holding the first comment has been painted: `[data-testid^=\"comment-\"]` in \
+  Confab's shadow root, `.isso-comment` in Isso's `#isso-root` (its postbox's preview is an `.isso-comment` \
+  too, there before any comment arrives). Each load is a new \
+  Chromium with an empty profile and cache, the article on one port and the comments \
+  server on another; Isso's article is the same page with Isso's documented embed \
+  (`<script data-isso=… src=…/js/embed.min.js>` and `<section id=\"isso-thread\">`) in \
+  place of Confab's. Before the article, the new browser gets 2 s on `about:blank` to \
   finish its own start-up, as a reader's running browser has.
 - RSS is `VmRSS` from /proc: idle 1 s after start-up, and the peak sampled every 100 ms \
   during the Confab read rounds.
 ",
+        isso = isso::VERSION,
         short = seed::SHORT,
         tuning = TUNING.trim(),
         cap = CACHE_CAP,
