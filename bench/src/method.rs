@@ -32,7 +32,8 @@ pub fn method() -> String {
   and it answers `Access-Control-Allow-Origin` as Confab does. It runs with 1 and with \
   2 workers on the first thread with Chromium's header, and the faster is used for every \
   row (the report says which). Each nginx figure is the better of a `-t1` and a `-t2` run \
-  (same connections and duration), so wrk is not what limits it; the row says which won.
+  (same connections and duration), so wrk is not what limits it; the row gives both \
+  and which won.
 - Flood: on a server of its own with `limits.thread_cache_bytes = {cap}` (small enough \
   for the flood to fill it within a run), 8 connections (`-t1`) read the hot \
   200-comment thread alone, then again while 32 more (`-t1`, `bench/wrk/flood.lua`) ask \
