@@ -1,12 +1,12 @@
-//! Read load: wrk as the client, and nginx serving a static file as the
-//! yardstick for what this machine's loopback can do at all.
+//! Read load: wrk as the client, sending what a browser sends (a Lua
+//! script of ours), and reading wrk's report.
 
 use std::{path::Path, process::Stdio, time::Duration};
 
 use anyhow::{bail, Context};
-use tokio::process::Child;
 
-use crate::proc::stop_child;
+const BROWSER_LUA: &str = include_str!("../wrk/browser.lua");
+const FLOOD_LUA: &str = include_str!("../wrk/flood.lua");
 
 /// What one `wrk --latency` run reports.
 #[derive(Debug, Clone, Copy)]
@@ -14,18 +14,127 @@ pub struct WrkRun {
     pub rps: f64,
     pub p50_ms: f64,
     pub p99_ms: f64,
-    /// Non-2xx/3xx answers plus socket errors: anything but 0 spoils the run.
-    pub failures: u64,
+    /// Answers that were not 2xx or 3xx: any voids the run.
+    pub non_2xx: u64,
+    /// Connect, read, write errors and timeouts (wrk leaves timed-out
+    /// requests out of its latencies).
+    pub socket_errors: u64,
 }
 
-/// `wrk -t2 -c32 -d{secs}s --latency URL`, with a hard timeout.
-pub async fn wrk(url: &str, secs: u64) -> anyhow::Result<WrkRun> {
+/// Which `Accept-Encoding` the load sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    None,
+    /// What Chromium sends.
+    Chromium,
+    Gzip,
+}
+
+impl Encoding {
+    pub const ALL: [Self; 3] = [Self::None, Self::Chromium, Self::Gzip];
+
+    pub fn header(self) -> Option<&'static str> {
+        match self {
+            Self::None => None,
+            Self::Chromium => Some("gzip, deflate, br, zstd"),
+            Self::Gzip => Some("gzip"),
+        }
+    }
+
+    /// For the report: "no `Accept-Encoding`", "`Accept-Encoding: gzip`".
+    pub fn label(self) -> String {
+        match self.header() {
+            None => "no `Accept-Encoding`".into(),
+            Some(h) => format!("`Accept-Encoding: {h}`"),
+        }
+    }
+}
+
+/// The browser a load pretends to be: the article it reads from.
+#[derive(Debug, Clone)]
+pub struct Browser {
+    /// `http://127.0.0.1:PORT`, the article's origin.
+    pub origin: String,
+    /// The article's URL, sent as `Referer`.
+    pub referer: String,
+}
+
+/// The shape of one wrk run: threads, connections, seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub threads: u32,
+    pub conns: u32,
+    pub secs: u64,
+}
+
+/// The Lua scripts, written once into the scratch folder.
+pub struct Scripts {
+    browser: std::path::PathBuf,
+    flood: std::path::PathBuf,
+}
+
+impl Scripts {
+    pub fn write(dir: &Path) -> anyhow::Result<Self> {
+        let browser = dir.join("wrk-browser.lua");
+        let flood = dir.join("wrk-flood.lua");
+        std::fs::write(&browser, BROWSER_LUA)?;
+        std::fs::write(&flood, format!("{BROWSER_LUA}\n{FLOOD_LUA}"))?;
+        Ok(Self { browser, flood })
+    }
+
+    /// `shape` against `url` with `browser`'s headers and `encoding`.
+    pub async fn read(
+        &self,
+        url: &str,
+        shape: Shape,
+        browser: &Browser,
+        encoding: Encoding,
+    ) -> anyhow::Result<WrkRun> {
+        let args = browser_args(browser, encoding);
+        wrk(url, shape, &self.browser, &args).await
+    }
+
+    /// `shape` asking for a new page key each request: `url` ends in
+    /// `?page=/random`, and the script appends to it.
+    pub async fn flood(
+        &self,
+        url: &str,
+        shape: Shape,
+        browser: &Browser,
+    ) -> anyhow::Result<WrkRun> {
+        let mut args = browser_args(browser, Encoding::Chromium);
+        let salt = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_micros());
+        args.push(salt.to_string());
+        wrk(url, shape, &self.flood, &args).await
+    }
+}
+
+fn browser_args(browser: &Browser, encoding: Encoding) -> Vec<String> {
+    vec![
+        encoding.header().unwrap_or("").to_owned(),
+        browser.origin.clone(),
+        browser.referer.clone(),
+    ]
+}
+
+/// `wrk -tT -cC -dSs --latency -s SCRIPT URL -- ARGS`, with a hard timeout.
+async fn wrk(url: &str, shape: Shape, script: &Path, args: &[String]) -> anyhow::Result<WrkRun> {
     let run = tokio::process::Command::new("wrk")
-        .args(["-t2", "-c32", &format!("-d{secs}s"), "--latency", url])
+        .arg(format!("-t{}", shape.threads))
+        .arg(format!("-c{}", shape.conns))
+        .arg(format!("-d{}s", shape.secs))
+        .arg("--latency")
+        .arg("-s")
+        .arg(script)
+        .arg(url)
+        .arg("--")
+        .args(args)
         .stdin(Stdio::null())
         .kill_on_drop(true)
         .output();
-    let out = tokio::time::timeout(Duration::from_secs(secs + 30), run)
+    let out = tokio::time::timeout(Duration::from_secs(shape.secs + 30), run)
         .await
         .context("wrk did not finish")?
         .context("running wrk (apt install wrk)")?;
@@ -46,13 +155,14 @@ fn parse_wrk(text: &str) -> anyhow::Result<WrkRun> {
     let rps: f64 = field("Requests/sec:").context("no Requests/sec")?.parse()?;
     let p50 = duration_ms(field("50%").context("no 50% line (--latency)")?)?;
     let p99 = duration_ms(field("99%").context("no 99% line")?)?;
-    let mut failures = 0;
-    if let Some(n) = field("Non-2xx or 3xx responses:") {
-        failures += n.parse::<u64>()?;
-    }
+    let non_2xx = match field("Non-2xx or 3xx responses:") {
+        Some(n) => n.parse::<u64>()?,
+        None => 0,
+    };
     // "Socket errors: connect 0, read 0, write 0, timeout 0"
+    let mut socket_errors = 0;
     if let Some(errs) = field("Socket errors:") {
-        failures += errs
+        socket_errors += errs
             .split(',')
             .filter_map(|part| part.split_whitespace().last()?.parse::<u64>().ok())
             .sum::<u64>();
@@ -61,7 +171,8 @@ fn parse_wrk(text: &str) -> anyhow::Result<WrkRun> {
         rps,
         p50_ms: p50,
         p99_ms: p99,
-        failures,
+        non_2xx,
+        socket_errors,
     })
 }
 
@@ -81,71 +192,6 @@ fn duration_ms(s: &str) -> anyhow::Result<f64> {
     })
 }
 
-/// Our own nginx, serving `body` for every path: a minimal config in a temp
-/// directory, in the foreground, on a free port (nginx cannot take port 0).
-pub struct Nginx {
-    child: Child,
-    pub port: u16,
-}
-
-impl Nginx {
-    pub async fn start(dir: &Path, body: &[u8]) -> anyhow::Result<Self> {
-        let root = dir.join("nginx");
-        std::fs::create_dir_all(root.join("logs"))?;
-        std::fs::write(root.join("thread.json"), body)?;
-        let port = confab_testkit::free_port();
-        let r = root.display();
-        // Workers as many as cores, like Confab's tokio runtime; temp paths
-        // inside our directory so nothing under /var is touched.
-        let conf = format!(
-            "daemon off;\nworker_processes auto;\npid {r}/nginx.pid;\n\
-             error_log {r}/logs/error.log warn;\n\
-             events {{ worker_connections 1024; }}\n\
-             http {{\n  access_log off;\n\
-               client_body_temp_path {r}/tmp-body;\n  proxy_temp_path {r}/tmp-proxy;\n\
-               fastcgi_temp_path {r}/tmp-fastcgi;\n  uwsgi_temp_path {r}/tmp-uwsgi;\n\
-               scgi_temp_path {r}/tmp-scgi;\n\
-               server {{\n    listen 127.0.0.1:{port};\n    root {r};\n\
-                 location / {{ default_type application/json; try_files /thread.json =404; }}\n\
-               }}\n}}\n"
-        );
-        let conf_path = root.join("nginx.conf");
-        std::fs::write(&conf_path, conf)?;
-        let mut child = tokio::process::Command::new("nginx")
-            .arg("-c")
-            .arg(&conf_path)
-            .arg("-p")
-            .arg(&root)
-            // -e: the error log before the config is read, else /var/log.
-            .arg("-e")
-            .arg(root.join("logs/error.log"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .context("starting nginx (apt install nginx-light)")?;
-        let url = format!("http://127.0.0.1:{port}/");
-        for _ in 0..500 {
-            if reqwest::get(&url)
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
-                return Ok(Self { child, port });
-            }
-            if let Some(status) = child.try_wait()? {
-                let log = std::fs::read_to_string(root.join("logs/error.log")).unwrap_or_default();
-                bail!("nginx exited with {status}: {log}");
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        bail!("nginx did not answer within 5 s")
-    }
-
-    pub async fn stop(mut self) {
-        stop_child(&mut self.child).await;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,6 +206,6 @@ mod tests {
         assert!((run.p50_ms - 0.812).abs() < 1e-9);
         assert!((run.p99_ms - 1500.0).abs() < 1e-9);
         assert!((run.rps - 12345.67).abs() < 1e-9);
-        assert_eq!(run.failures, 6);
+        assert_eq!((run.non_2xx, run.socket_errors), (3, 3));
     }
 }

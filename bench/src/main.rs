@@ -2,14 +2,22 @@
 //! BENCHMARKS.md. `./scripts/bench` builds the release binaries and calls
 //! this; see `--help`.
 
+mod flood;
+mod isso;
 mod load;
+mod method;
+mod nginx;
+mod paint;
+mod peer;
 mod proc;
 mod reads;
+mod replies;
 mod report;
 mod scale;
 mod seed;
 mod stats;
 mod text;
+mod versus;
 mod widget;
 mod writes;
 
@@ -25,8 +33,11 @@ confab-bench --bin PATH [--out BENCHMARKS.md] [--postgres URL] [--quick] [--only
   --bin       the release `confab` binary to measure
   --out       where to write the report (default BENCHMARKS.md; with --only,
               the report is only printed unless --out is given)
-  --only      a comma-separated subset of: reads (thread read, memory and
-              widget), sqlite, postgres (durable writes), scale
+  --only      a comma-separated subset of: reads (thread reads against
+              nginx, memory and widget), flood (unknown pages against the
+              hot thread), replies (3,000 replies to one comment), isso (the
+              peer: installs Isso 0.14 from PyPI), sqlite, postgres (durable
+              writes), scale
   --postgres  a PostgreSQL server to create a scratch database on (default
               $CONFAB_BENCH_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432/postgres)
   --quick     short runs and a small scale database, to check the harness
@@ -65,7 +76,9 @@ impl Opts {
     }
 }
 
-const PARTS: [&str; 4] = ["reads", "sqlite", "postgres", "scale"];
+const PARTS: [&str; 7] = [
+    "reads", "flood", "replies", "isso", "sqlite", "postgres", "scale",
+];
 
 fn opts() -> anyhow::Result<Opts> {
     let mut args = std::env::args().skip(1);
@@ -144,6 +157,27 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
+    if opts.runs("flood") {
+        eprintln!("bench: flood of unknown pages");
+        if let Err(e) = flood::run(&plan, &mut report).await {
+            report.failed("Flood", &e);
+        }
+    }
+
+    if opts.runs("replies") {
+        eprintln!("bench: {} replies to one comment", replies::REPLIES);
+        if let Err(e) = replies::run(&plan, &mut report).await {
+            report.failed("3,000 replies", &e);
+        }
+    }
+
+    if opts.runs("isso") {
+        eprintln!("bench: Isso {} as a peer", isso::VERSION);
+        if let Err(e) = peer::run(&plan, &mut report).await {
+            report.failed("Isso", &e);
+        }
+    }
+
     if opts.runs("sqlite") {
         eprintln!("bench: writes on SQLite");
         let sqlite = format!("sqlite://{}?mode=rwc", plan.dir.join("writes.db").display());
@@ -168,7 +202,7 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
-    let mut text = report.render(&machine, &report::load_average(), METHOD);
+    let mut text = report.render(&machine, &report::load_average(), &method::method());
     if let Some(out) = &opts.out {
         let old = std::fs::read_to_string(out).unwrap_or_default();
         text = report::keep_separate(text, &old);
@@ -245,31 +279,3 @@ where
         .await?;
     result
 }
-
-const METHOD: &str = "\
-- Everything runs on 127.0.0.1: the release `confab` binary started with its own config \
-  file (the `demo` site, open moderation, the per-IP and per-page post limits off, the \
-  spam checks on; every body ends in a serial number so none is refused as a duplicate), \
-  wrk, an nginx of our own and headless Chromium.
-- Figures are medians of the rounds; every ratio is taken between runs of the \
-  same benchmark invocation. wrk runs `-t2 -c32 -d10s --latency` with no \
-  `Accept-Encoding`; Confab and nginx alternate round by round.
-- nginx serves the exact bytes of Confab's thread response as a static file: the most \
-  this machine can do for that response over HTTP.
-- The 200-comment thread (81 top-level, 119 replies, 1-6 sentences of markdown each) is \
-  posted through the API. Writes are posted with reqwest over keep-alive connections; \
-  after the last round the server is killed with SIGKILL and the database is read \
-  directly for every acknowledged id.
-- The scale database adds 1,000,000 comments (10,000 pages of 100) written by SQL \
-  inside SQLite into the schema the server migrated, around the same 200-comment thread.
-- Medians of 3 rounds, 10 cold loads and 500 sequential posts apply to a full run; \
-  `--quick` runs one short round of each.
-- Widget sizes are the bytes the running server sends for each `Accept-Encoding`. The \
-  paint time is `performance.now()` in the article page (from navigation start) once \
-  the frame holding the first `[data-testid^=\"comment-\"]` in the shadow root has been \
-  painted; each load is a new Chromium with an empty profile and cache, the article on \
-  one port and Confab on another. Before the article, the new browser gets 2 s on \
-  `about:blank` to finish its own start-up, as a reader's running browser has.
-- RSS is `VmRSS` from /proc: idle 1 s after start-up, and the peak sampled every 100 ms \
-  during the Confab read rounds.
-";

@@ -35,6 +35,22 @@ pub async fn stop_child(child: &mut Child) {
     }
 }
 
+/// The listener an article page will be served on, bound before Confab
+/// starts: the config lists its origin among the demo site's.
+pub struct Article {
+    pub listener: tokio::net::TcpListener,
+    /// `http://127.0.0.1:PORT`.
+    pub origin: String,
+}
+
+impl Article {
+    pub async fn bind() -> anyhow::Result<Self> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let origin = format!("http://{}", listener.local_addr()?);
+        Ok(Self { listener, origin })
+    }
+}
+
 /// A running `confab serve`.
 pub struct Server {
     child: Child,
@@ -57,12 +73,34 @@ impl Server {
         database_url: &str,
         origins: &[String],
     ) -> anyhow::Result<Self> {
+        Self::start_with(bin, dir, database_url, origins, "").await
+    }
+
+    /// [`Server::start`] on a fresh SQLite file `name` in the scratch
+    /// folder.
+    pub async fn on_sqlite(
+        plan: &crate::Plan,
+        name: &str,
+        origins: &[String],
+    ) -> anyhow::Result<Self> {
+        let db = format!("sqlite://{}?mode=rwc", plan.dir.join(name).display());
+        Self::start(&plan.bin, &plan.dir, &db, origins).await
+    }
+
+    /// [`Server::start`] with more `[limits]` lines, `key = value\n` each.
+    pub async fn start_with(
+        bin: &Path,
+        dir: &Path,
+        database_url: &str,
+        origins: &[String],
+        limits: &str,
+    ) -> anyhow::Result<Self> {
         let port = confab_testkit::free_port();
         let origins: Vec<String> = origins.iter().map(|o| format!("{o:?}")).collect();
         let config = format!(
             "listen = \"127.0.0.1:{port}\"\n\
              database_url = {database_url:?}\n\n\
-             [limits]\nposts_per_minute_ip = 0\nposts_per_minute_page = 0\n\n\
+             [limits]\nposts_per_minute_ip = 0\nposts_per_minute_page = 0\n{limits}\n\
              [[sites]]\nslug = \"demo\"\nname = \"Demo\"\n\
              origins = [{}]\nmoderation = \"open\"\n",
             origins.join(", ")

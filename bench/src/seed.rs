@@ -15,6 +15,26 @@ use crate::text::{self, Rng};
 /// The page of the demo article, so the browser test reads the same thread.
 pub const PAGE: &str = "/news/night-buses-return";
 
+/// The same 200-comment thread with bodies of at most two sentences: a
+/// first page of about 56 KB of JSON, the smaller size.
+pub const SHORT_PAGE: &str = "/news/night-buses-return-in-brief";
+
+/// How long the seeded bodies are: at most this many sentences.
+pub const LONG: usize = 6;
+pub const SHORT: usize = 2;
+
+/// Anything the thread can be posted to: Confab, or a peer.
+pub trait Poster {
+    /// Posts one comment; its id once the server acknowledged it.
+    fn post(&self, new: &NewComment) -> impl std::future::Future<Output = anyhow::Result<i64>>;
+}
+
+impl Poster for Api {
+    async fn post(&self, new: &NewComment) -> anyhow::Result<i64> {
+        Api::post(self, new).await
+    }
+}
+
 /// A typed client for the two routes the benchmark calls.
 #[derive(Clone)]
 pub struct Api {
@@ -66,12 +86,23 @@ impl Api {
 /// the same IP on one page as a duplicate, and every poster here is
 /// 127.0.0.1.
 pub fn comment(rng: &mut Rng, page: &str, parent: Option<i64>, serial: u64) -> NewComment {
+    comment_of(rng, page, parent, serial, LONG)
+}
+
+/// [`comment`] with a body of at most `most` sentences.
+pub fn comment_of(
+    rng: &mut Rng,
+    page: &str,
+    parent: Option<i64>,
+    serial: u64,
+    most: usize,
+) -> NewComment {
     NewComment {
         page: page.to_owned(),
         title: Some("Night buses return for good".into()),
         parent,
         author: Some(text::author(rng)),
-        body: format!("{} (#{serial})", text::comment(rng)),
+        body: format!("{} (#{serial})", text::comment_of(rng, most)),
         ..NewComment::default()
     }
 }
@@ -80,6 +111,11 @@ pub fn comment(rng: &mut Rng, page: &str, parent: Option<i64>, serial: u64) -> N
 /// each reply to an earlier comment, recent ones more often (as in real
 /// threads). Returns the ids in posting order.
 pub async fn thread(api: &Api, page: &str) -> anyhow::Result<Vec<i64>> {
+    thread_of(api, page, LONG).await
+}
+
+/// [`thread`] to any server, with bodies of at most `most` sentences.
+pub async fn thread_of(api: &impl Poster, page: &str, most: usize) -> anyhow::Result<Vec<i64>> {
     const TOTAL: usize = 200;
     const TOP: usize = 81;
     let mut rng = Rng::new(0xC0FFEE);
@@ -108,9 +144,22 @@ pub async fn thread(api: &Api, page: &str) -> anyhow::Result<Vec<i64>> {
             };
             Some(ids[ids.len() - back])
         };
-        ids.push(api.post(&comment(&mut rng, page, parent, serial)).await?);
+        let new = comment_of(&mut rng, page, parent, serial, most);
+        ids.push(api.post(&new).await?);
     }
     Ok(ids)
+}
+
+/// One top-level comment on `page` and `replies` replies to it, all
+/// through the API; the top-level comment's id.
+pub async fn replies(api: &Api, page: &str, replies: u64) -> anyhow::Result<i64> {
+    let mut rng = Rng::new(0xBEEF);
+    let top = api.post(&comment(&mut rng, page, None, 0)).await?;
+    for serial in 1..=replies {
+        api.post(&comment(&mut rng, page, Some(top), serial))
+            .await?;
+    }
+    Ok(top)
 }
 
 /// Comments on each bulk page of the scale test.

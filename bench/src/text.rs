@@ -68,7 +68,12 @@ const ENDINGS: &[&str] = &[
 /// One comment body: 1 to 6 sentences, sometimes with emphasis, a link, a
 /// second paragraph or a quote, like real threads.
 pub fn comment(rng: &mut Rng) -> String {
-    let sentences = 1 + rng.below(6);
+    comment_of(rng, 6)
+}
+
+/// One comment body of 1 to `most` sentences (`most` > 0).
+pub fn comment_of(rng: &mut Rng, most: usize) -> String {
+    let sentences = 1 + rng.below(most);
     let mut out = String::new();
     if rng.below(8) == 0 {
         out.push_str("> ");

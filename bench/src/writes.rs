@@ -22,7 +22,11 @@ pub struct Sequential {
     pub ids: Vec<i64>,
 }
 
-pub async fn sequential(api: &Api, posts: usize, round: u64) -> anyhow::Result<Sequential> {
+pub async fn sequential(
+    api: &impl seed::Poster,
+    posts: usize,
+    round: u64,
+) -> anyhow::Result<Sequential> {
     let mut rng = Rng::new(1000 + round);
     let mut ms = Vec::with_capacity(posts);
     let mut ids = Vec::with_capacity(posts);
