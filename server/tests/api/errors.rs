@@ -116,8 +116,13 @@ async fn the_widget_files_keep_their_own_open_cors() {
 #[tokio::test]
 async fn every_response_carries_a_request_id() {
     let app = spawn_app(Backend::Sqlite).await;
-    let r = app.client.get(app.url("/healthz")).send().await.unwrap();
-    assert!(!r.headers()["x-request-id"].is_empty());
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..20 {
+        let r = app.client.get(app.url("/healthz")).send().await.unwrap();
+        let id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+        assert!(!id.is_empty());
+        assert!(seen.insert(id), "two requests got the same id");
+    }
     let r = app
         .client
         .get(app.url("/healthz"))
