@@ -67,7 +67,7 @@ impl Confab {
     /// binary logs its address before it has stored the configured sites,
     /// so that answer, not the log, says it is ready.
     pub async fn start(mut self) -> Running {
-        let child = self.command.spawn().expect("the confab binary starts");
+        let child = self.spawn().await;
         let running = Running {
             child,
             base: format!("http://127.0.0.1:{}", self.port),
@@ -80,6 +80,22 @@ impl Confab {
         })
         .await;
         running
+    }
+
+    /// Spawns, retrying while the binary is "busy": a binary copied just
+    /// now (the release tests do) is still open for writing in any child
+    /// another test thread forked before its exec, and exec fails with
+    /// ETXTBSY until that child has exec'd too (rust-lang/rust#114554).
+    async fn spawn(&mut self) -> Child {
+        for _ in 0..100 {
+            match self.command.spawn() {
+                Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                spawned => return spawned.expect("the confab binary starts"),
+            }
+        }
+        panic!("the confab binary stayed busy (ETXTBSY) for 2 s");
     }
 }
 
