@@ -13,6 +13,7 @@ mod i18n;
 mod json;
 mod live;
 mod model;
+mod more_replies;
 mod own;
 mod storage;
 mod thread;
