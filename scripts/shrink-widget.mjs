@@ -6,11 +6,16 @@
 // 1. Drops the exports of wasm-streams' IntoUnderlying* classes. Leptos
 //    links server_fn, which links wasm-streams, whose #[wasm_bindgen]
 //    classes are exports the widget never calls; while exported, wasm-opt
-//    must keep them and all they reach.
+//    must keep them and all they reach. scripts/link-widget already keeps
+//    the linker from exporting them (which also drops the function-table
+//    slots and data they hold, which wasm-opt cannot); this step and the
+//    glue clean-up in 3 remain for the classes' JS.
 // 2. Runs wasm-opt (Trunk's own run is off, so it runs once, after 1).
 // 3. Renames the imports and internal exports, which wasm-bindgen names
 //    with long hashes, to a letter or two in both files, and drops the
 //    glue for imports the optimised wasm no longer has.
+// 4. Drops the custom sections (producers, target_features,
+//    __wasm_split_unstable): notes for other tools, which browsers skip.
 // Together about 5 KB brotli of the 80 KB budget.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -62,17 +67,19 @@ function limits(buf, at) {
 }
 
 // Rewrites the wasm's import (2) and export (7) sections through `edit`,
-// which gets the section body and returns the new one.
-function rewrite(wasm, edit) {
+// which gets the section body and returns the new one; with `bare`, drops
+// the custom sections (0).
+function rewrite(wasm, edit, bare = false) {
   const parts = [wasm.subarray(0, 8)];
   let at = 8;
   while (at < wasm.length) {
     const id = wasm[at];
     const [size, start] = leb(wasm, at + 1);
     let body = wasm.subarray(start, start + size);
+    at = start + size;
+    if (id === 0 && bare) continue;
     if (id === 2 || id === 7) body = edit(id, body);
     parts.push(Buffer.from([id]), uleb(body.length), body);
-    at = start + size;
   }
   return Buffer.concat(parts);
 }
@@ -126,7 +133,7 @@ writeFileSync(wasmPath, wasm);
 execFileSync("wasm-opt", [...optArgs, wasmPath, "-o", wasmPath], { stdio: "inherit" });
 wasm = readFileSync(wasmPath);
 
-// 3. Short names, in the wasm and in the glue.
+// 3. Short names, in the wasm and in the glue; 4. no custom sections.
 let js = readFileSync(jsPath, "utf8");
 const names = new Map();
 const short = (i) => {
@@ -160,7 +167,7 @@ wasm = rewrite(wasm, (id, body) => {
     });
   }
   return section(out);
-});
+}, true);
 
 // Glue for what wasm-opt removed: the classes, and import shims the wasm
 // no longer asks for (each `name: function(...) {...},` in the imports).

@@ -53,7 +53,15 @@ impl Client {
         format!("{}api/v1/comments/{id}{rest}", self.base)
     }
 
-    pub async fn thread(&self, page: &str, sort: Sort, cursor: Option<&str>) -> ApiResult<Thread> {
+    /// A page of top-level comments, or with `parent`, of that comment's
+    /// replies (which read oldest first whatever the sort).
+    pub async fn thread(
+        &self,
+        page: &str,
+        sort: Sort,
+        cursor: Option<&str>,
+        parent: Option<i64>,
+    ) -> ApiResult<Thread> {
         let mut url = format!(
             "{}?page={}&sort={}",
             self.site_url("thread"),
@@ -62,6 +70,9 @@ impl Client {
         );
         if let Some(c) = cursor {
             url = format!("{url}&cursor={}", enc(c));
+        }
+        if let Some(p) = parent {
+            url = format!("{url}&parent={p}");
         }
         decode(send("GET", &url, None, None).await?)
     }

@@ -10,8 +10,8 @@ use confab_api::CommentStatus;
 use leptos::prelude::*;
 
 use crate::{
-    avatar::svg, composer::Composer, i18n::as_html, model::ctx, model::Node, own::OwnActions,
-    time::Time, votes::Votes,
+    avatar::svg, composer::Composer, i18n::as_html, model::ctx, model::Node,
+    more_replies::MoreReplies, own::OwnActions, time::Time, votes::Votes,
 };
 
 /// Replies deeper than this are no longer indented (the server attaches
@@ -104,6 +104,7 @@ pub fn CommentView(
                 hidden=move || collapsed.get() || replies() == 0>
                 {comments(node.replies, depth + 1)}
             </ul>
+            <MoreReplies node collapsed />
         </li>
     }
     .into_any()

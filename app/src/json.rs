@@ -67,8 +67,8 @@ impl FromJs for Comment {
             pinned: o.get("pinned").is_truthy(),
             status: CommentStatus::parse(&o.str("status")?)?,
             replies: o.list("replies"),
-            more_replies: 0,
-            replies_cursor: None,
+            more_replies: o.int("more_replies").unwrap_or(0) as u32,
+            replies_cursor: o.str("replies_cursor"),
         })
     }
 }
@@ -223,7 +223,8 @@ fn comment(c: &Comment) -> JsValue {
         pinned,
         status,
         replies: _,
-        ..
+        more_replies: _,
+        replies_cursor: _,
     } = c;
     let o = Out::new()
         .set("id", *id as f64)

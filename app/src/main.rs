@@ -1,6 +1,12 @@
 //! The widget's entry point. `/embed.js` initialises this module, then calls
 //! [`mount`] once per placeholder with the shadow-root element to render into.
 
+// No `main` in the wasm: /embed.js calls `mount`, and a `main` would link
+// the standard library's start-up and shutdown (flushing stdout, which
+// the browser does not have) for nothing. Host builds (the unit tests)
+// keep one.
+#![cfg_attr(target_arch = "wasm32", no_main)]
+
 use wasm_bindgen::prelude::*;
 
 mod api;
@@ -13,6 +19,7 @@ mod i18n;
 mod json;
 mod live;
 mod model;
+mod more_replies;
 mod own;
 mod storage;
 mod thread;
@@ -40,4 +47,5 @@ pub fn mount(
     .forget();
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {}

@@ -25,6 +25,11 @@ pub struct Node {
     /// The comment itself; its `replies` stay empty, they live in `replies`.
     pub data: RwSignal<Comment>,
     pub replies: RwSignal<Vec<Node>>,
+    /// Direct replies the server has not sent yet, and the cursor that
+    /// fetches them: beside `data`, since an edit or a live event carries
+    /// neither and must not reset them.
+    pub more: RwSignal<i64>,
+    pub cursor: RwSignal<Option<String>>,
 }
 
 impl Node {
@@ -35,6 +40,8 @@ impl Node {
             .collect();
         Node {
             id: c.id,
+            more: RwSignal::new(c.more_replies.into()),
+            cursor: RwSignal::new(c.replies_cursor.take()),
             data: RwSignal::new(c),
             replies: RwSignal::new(replies),
         }

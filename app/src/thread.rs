@@ -65,7 +65,7 @@ pub fn Thread(
             got(
                 embed
                     .client
-                    .thread(&embed.page, sort, after.as_deref())
+                    .thread(&embed.page, sort, after.as_deref(), None)
                     .await,
                 more,
             );

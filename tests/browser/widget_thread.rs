@@ -5,7 +5,7 @@ use std::time::Duration;
 use confab_testkit::until;
 use serde_json::json;
 
-use crate::harness::{browser, spawn_site};
+use crate::harness::{browser, spawn_site, spawn_site_with};
 
 const SCORE: &str = "const c = root.querySelector(args[0]);
     return c && [c.querySelector('[data-testid=score]').textContent,
@@ -130,4 +130,45 @@ async fn relative_times_keep_up_with_the_clock_while_the_page_stays_open() {
         )
         .await;
     assert_eq!(later[1], first[1], "the exact time on hover stays");
+}
+
+#[tokio::test]
+async fn show_more_replies_fetches_the_replies_the_server_held_back() {
+    let site = spawn_site_with(|c| c.limits.nested_limit = 2).await;
+    let top = site.post_comment("Popular", None).await["id"]
+        .as_i64()
+        .unwrap();
+    let mut replies = vec![];
+    for i in 0..5 {
+        let reply = site.post_comment(&format!("reply {i}"), Some(top)).await;
+        replies.push(reply["id"].as_i64().unwrap());
+    }
+    let b = browser().await;
+    b.client.goto(&site.article).await.unwrap();
+    let shown = format!(
+        "const li = root.querySelector('[data-testid=comment-{top}]');
+         return li && [...li.querySelectorAll(':scope > ul > li')].map(l => Number(l.dataset.id));"
+    );
+    let first = b.wait_widget("the first two replies", &shown, vec![]).await;
+    assert_eq!(first, json!(replies[..2]));
+    let more = format!("[data-testid=more-replies-{top}]");
+    let label = b
+        .wait_widget(
+            "the button",
+            "const m = root.querySelector(args[0]); return m && !m.hidden && m.textContent;",
+            vec![json!(more)],
+        )
+        .await;
+    assert_eq!(label, json!("Show more replies (3)"));
+
+    b.widget_click(&more).await;
+    b.wait_widget(
+        "every reply, in order",
+        &format!("return JSON.stringify(({{ f() {{ {shown} }} }}).f()) === args[0];"),
+        vec![json!(serde_json::to_string(&replies).unwrap())],
+    )
+    .await;
+    let hidden = "return root.querySelector(args[0]).hidden;";
+    assert_eq!(b.in_widget(hidden, vec![json!(more)]).await, json!(true));
+    b.close().await;
 }

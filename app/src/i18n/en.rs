@@ -39,6 +39,7 @@ pub const EN: Strings = Strings {
     anonymous: "Anonymous",
     hide_replies: "Hide replies",
     show_replies: "Show replies ({n})",
+    more_replies: "Show more replies ({n})",
     up: "Upvote",
     down: "Downvote",
     new_comment: "New comment by {name}",

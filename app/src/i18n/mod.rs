@@ -80,6 +80,7 @@ strings! {
     anonymous,
     hide_replies,
     show_replies,
+    more_replies,
     up,
     down,
     new_comment,
