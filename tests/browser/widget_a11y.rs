@@ -133,9 +133,11 @@ async fn a_hostile_host_stylesheet_does_not_change_the_widget() {
     site.post_comment("Styled by nobody else", None).await;
     let b = browser().await;
     b.client.goto(&site.article).await.unwrap();
+    // The comment's body, not the composer's preview (also `.cf-body`),
+    // which is there from the first frame.
     b.wait_widget(
         "the comment",
-        "return root.querySelector('.cf-body')",
+        "return root.querySelector('.cf-item .cf-body p')",
         vec![],
     )
     .await;
