@@ -41,3 +41,50 @@ async fn an_open_page_shows_and_politely_announces_a_comment_posted_elsewhere() 
     assert_eq!(live, json!(["polite", "New comment by Ada"]));
     b.close().await;
 }
+
+#[tokio::test]
+async fn pages_in_the_back_forward_cache_let_their_streams_go_and_take_them_up_on_return() {
+    let site = spawn_site().await;
+    let b = browser().await;
+    // A reader goes through eight articles. Were the pages left behind to
+    // keep their event streams, six would hold every connection Chromium
+    // allows one server, and the seventh widget would wait forever.
+    for visit in 0..8 {
+        b.client
+            .goto(&format!("{}?visit={visit}", site.article))
+            .await
+            .unwrap();
+        b.wait_shadow_text("empty").await;
+        b.js(
+            "window.visit = arguments[0]; return true",
+            vec![json!(visit)],
+        )
+        .await;
+    }
+    let live = |id: serde_json::Value| {
+        let b = &b;
+        async move {
+            b.wait_widget(
+                "the live comment",
+                "return root.querySelector(`[data-testid=comment-${args[0]}] .cf-body`)?.textContent",
+                vec![id],
+            )
+            .await
+        }
+    };
+    let id = site.post_comment("Seen on the eighth", None).await["id"].clone();
+    assert_eq!(live(id).await, json!("Seen on the eighth"));
+
+    // Back: the seventh page, as it was left (the cache kept its script
+    // state), with its stream taken up again.
+    b.client.back().await.unwrap();
+    let restored = b.js("return window.visit ?? null", vec![]).await;
+    assert_eq!(
+        restored,
+        json!(6),
+        "the page came from the back-forward cache"
+    );
+    let id = site.post_comment("Seen on the seventh again", None).await["id"].clone();
+    assert_eq!(live(id).await, json!("Seen on the seventh again"));
+    b.close().await;
+}
