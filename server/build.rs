@@ -117,7 +117,7 @@ fn main() {
 
 /// Embeds the widget's language files (`dist/i18n/<code>.json`, copied there
 /// by Trunk from `app/i18n/`) under hashed names, and returns the manifest's
-/// `code:"assets/lang-<code>-<hash>.json"` entries; English is built in.
+/// `"code":"assets/lang-<code>-<hash>.json"` entries; English is built in.
 fn embed_languages(out: &std::path::Path, table: &mut String, dist: &std::path::Path) -> String {
     let dir = dist.join("i18n");
     println!("cargo:rerun-if-changed={}", dir.display());
@@ -135,7 +135,8 @@ fn embed_languages(out: &std::path::Path, table: &mut String, dist: &std::path::
         let name = format!("assets/lang-{code}-{hash}.json");
         let mime = "application/json; charset=utf-8";
         emit(out, table, &format!("/{name}"), mime, true, &bytes);
-        entries.push(format!("{code}:\"{name}\""));
+        // Quoted: tags like zh-Hant are not JavaScript names.
+        entries.push(format!("\"{code}\":\"{name}\""));
     }
     entries.join(",")
 }

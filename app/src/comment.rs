@@ -58,7 +58,7 @@ pub fn CommentView(
     let replies = move || node.replies.with(Vec::len);
     let toggle = move || {
         if collapsed.get() {
-            t.show_replies.replace("{n}", &replies().to_string())
+            t.with_n(t.show_replies, replies() as i64)
         } else {
             t.hide_replies.into()
         }
@@ -72,7 +72,7 @@ pub fn CommentView(
                     <span class="cf-av" aria-hidden="true" inner_html=avatar></span>
                     // Without a website this is an anchor with no href: plain
                     // text to readers and screen readers alike.
-                    <a class="cf-author" href=move || d.with(|c| c.website.clone())
+                    <a class="cf-author" dir="auto" href=move || d.with(|c| c.website.clone())
                         rel="nofollow ugc noopener noreferrer" target="_blank">{name}</a>
                     <span class="cf-badge" hidden=move || !d.with(|c| c.pinned)>{t.pinned}</span>
                     <span class="cf-badge" data-testid="pending"
@@ -83,8 +83,11 @@ pub fn CommentView(
                     </span>
                 </header>
                 // One element whichever way: the placeholder of a deleted
-                // comment is the same box with other words in it.
-                <div class="cf-body" class:cf-muted=deleted
+                // comment is the same box with other words in it. A body,
+                // like a name, takes the direction of its own first strong
+                // letter: an Arabic comment in an English thread reads
+                // right to left.
+                <div class="cf-body" dir="auto" class:cf-muted=deleted
                     data-testid=move || deleted().then_some("deleted")
                     inner_html=move || if deleted() { as_html(t.deleted) } else { d.with(|c| c.html.clone()) }></div>
                 <footer class="cf-foot" hidden=deleted>

@@ -158,7 +158,7 @@ fn who_fields(t: &'static Strings, who: [(&'static str, RwSignal<String>); 3]) -
             view! {
                 <label class="cf-field">
                     <span>{label}</span>
-                    <input type=kind autocomplete=auto prop:value=move || sig.get()
+                    <input type=kind dir="auto" autocomplete=auto prop:value=move || sig.get()
                         on:input=move |ev| sig.set(event_target_value(&ev)) />
                 </label>
             }

@@ -67,7 +67,7 @@ pub fn Editor(
             <div class="cf-tabs">{tab(false, t.write, "write")}{tab(true, t.preview, "preview")}</div>
             <label class="cf-field">
                 <span class="cf-sr">{t.body_label}</span>
-                <textarea data-testid="body" rows="4" node_ref=area placeholder=t.placeholder
+                <textarea data-testid="body" dir="auto" rows="4" node_ref=area placeholder=t.placeholder
                     hidden=move || previewing.get()
                     prop:value=move || body.get()
                     on:input=move |ev| {
@@ -79,7 +79,7 @@ pub fn Editor(
                     }
                     on:keydown=keydown></textarea>
             </label>
-            <div class="cf-body cf-preview" data-testid="preview-body" tabindex="0"
+            <div class="cf-body cf-preview" dir="auto" data-testid="preview-body" tabindex="0"
                 hidden=move || !previewing.get()
                 inner_html=move || {
                     let h = html.get();

@@ -19,7 +19,7 @@ pub struct Embed {
 
 impl Embed {
     /// Reads `/embed.js`'s `config` (site, page, title, url, theme, lang)
-    /// and the language file it fetched; copies the theme and language onto
+    /// and the language file it fetched; copies the theme, language and direction onto
     /// `host`, where the stylesheet and screen readers pick them up.
     pub fn read(
         host: &HtmlElement,
@@ -31,6 +31,9 @@ impl Embed {
         let t = Strings::load(get("lang"), strings);
         let _ = host.set_attribute("data-theme", &get("theme"));
         let _ = host.set_attribute("lang", t.lang);
+        // Always set: a right-to-left host page must not flip a widget
+        // that speaks English.
+        let _ = host.set_attribute("dir", t.dir());
         Box::leak(Box::new(Embed {
             client: Client::new(base, get("site")),
             page: get("page"),

@@ -16,6 +16,7 @@ mod composer;
 mod editor;
 mod embed;
 mod i18n;
+mod intl;
 mod json;
 mod live;
 mod model;

@@ -57,7 +57,7 @@ pub fn MoreReplies(
     view! {
         <button type="button" class="cf-more" data-testid=format!("more-replies-{}", node.id)
             hidden=move || collapsed.get() || node.more.get() == 0 on:click=fetch>
-            {move || t.more_replies.replace("{n}", &node.more.get().to_string())}
+            {move || t.with_n(t.more_replies, node.more.get())}
         </button>
     }
 }

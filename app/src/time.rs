@@ -1,10 +1,11 @@
 //! Times as readers say them ("3 hours ago"), in their language, with the
-//! exact time on hover. The browser's `Intl` does the wording, so no
-//! language file has to.
+//! exact time on hover, both worded by the browser's `Intl`.
 
-use js_sys::{Array, Date, Object, Reflect};
+use js_sys::Date;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
+
+use crate::intl;
 
 /// Seconds per unit, largest first.
 const UNITS: [(&str, f64); 6] = [
@@ -26,54 +27,9 @@ pub fn relative_parts(secs: f64) -> (f64, &'static str) {
     ((secs / size).round(), unit)
 }
 
-/// One language's formatters. Building an `Intl` formatter costs far more
-/// than using one (a thread of 150 comments spent most of its first render
-/// here), so each widget language builds them once.
-struct Formats {
-    lang: &'static str,
-    relative: js_sys::Intl::RelativeTimeFormat,
-    absolute: js_sys::Function,
-}
-
-thread_local! {
-    static FORMATS: std::cell::RefCell<Vec<Formats>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Options for `Intl` from `(key, value)` pairs.
-fn options(pairs: &[(&str, &str)]) -> Object {
-    let o = Object::new();
-    for (k, v) in pairs {
-        let _ = Reflect::set(&o, &(*k).into(), &(*v).into());
-    }
-    o
-}
-
-/// Runs `f` with `lang`'s formatters, building them on first use.
-fn with_formats<R>(lang: &'static str, f: impl FnOnce(&Formats) -> R) -> R {
-    FORMATS.with_borrow_mut(|all| {
-        let i = all.iter().position(|f| f.lang == lang).unwrap_or_else(|| {
-            let locales = Array::of1(&JsValue::from_str(lang));
-            all.push(Formats {
-                lang,
-                relative: js_sys::Intl::RelativeTimeFormat::new(
-                    &locales,
-                    &options(&[("numeric", "auto")]),
-                ),
-                absolute: js_sys::Intl::DateTimeFormat::new(
-                    &locales,
-                    &options(&[("dateStyle", "medium"), ("timeStyle", "medium")]),
-                )
-                .format(),
-            });
-            all.len() - 1
-        });
-        f(&all[i])
-    })
-}
-
 /// `ms` as a time and date in `lang`: fixed, so worded once.
 fn absolute(lang: &'static str, ms: f64) -> String {
-    with_formats(lang, |f| {
+    intl::with(lang, |f| {
         f.absolute
             .call1(&JsValue::NULL, &Date::new(&ms.into()))
             .ok()
@@ -85,7 +41,7 @@ fn absolute(lang: &'static str, ms: f64) -> String {
 /// `ms` relative to now in `lang` ("3 hours ago"): worded on every tick.
 fn relative(lang: &'static str, ms: f64) -> String {
     let (n, unit) = relative_parts((ms - Date::now()) / 1000.0);
-    with_formats(lang, |f| f.relative.format(n, unit).into())
+    intl::with(lang, |f| f.relative.format(n, unit).into())
 }
 
 /// How often relative times are worded again, so that a page left open

@@ -20,15 +20,23 @@
         return m;
       }))(compile(fetch(base + files.wasm))));
 
+  // The file for a BCP 47 tag: by its language, except where one language
+  // has two files. Chinese goes by script (Taiwan, Hong Kong and Macau write
+  // Traditional), Portuguese by norm (Brazil's, or Portugal's elsewhere).
+  const pick = (tag) => {
+    const t = (tag || "").toLowerCase().replace(/_/g, "-");
+    const l = t.split("-")[0];
+    const k = { zh: /hant|-tw|-hk|-mo/.test(t) ? "zh-Hant" : "zh-Hans", pt: /^pt-(?!br)/.test(t) ? "pt-PT" : "pt-BR" }[l] || l;
+    return (k == "en" || files.langs[k]) && k;
+  };
+
   // What the placeholder asks for, with the host page as the fallback; the
   // canonical link names the article under all its addresses.
   const config = (el) => {
     const data = (k) => el.getAttribute("data-" + k) || "";
     const canonical = document.querySelector("link[rel=canonical]")?.href;
-    const wanted = [data("lang"), document.documentElement.lang, navigator.language];
-    const lang =
-      wanted.map((l) => (l || "").split(/[-_]/)[0].toLowerCase()).find((l) => l == "en" || files.langs[l]) ||
-      "en";
+    const wanted = [data("lang"), document.documentElement.lang, ...(navigator.languages || [navigator.language])];
+    const lang = wanted.map(pick).find(Boolean) || "en";
     return {
       site: data("site") || "demo",
       page: data("page") || (canonical ? new URL(canonical).pathname : location.pathname),

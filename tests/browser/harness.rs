@@ -69,6 +69,22 @@ pub async fn spawn_site_with(configure: impl FnOnce(&mut confab::Config)) -> Sit
     }
 }
 
+/// A site that allows one more origin, and that origin serving what
+/// `routes` makes of the demo article (which loads the widget from the site).
+pub async fn site_and_article_elsewhere(
+    routes: impl FnOnce(String) -> axum::Router,
+) -> (Site, String) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let site = spawn_site_with(|c| c.sites[0].origins.push(origin.clone())).await;
+    let app = routes(confab::demo::article_html(&format!(
+        "{}embed.js",
+        site.confab
+    )));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (site, origin)
+}
+
 /// A listing page as a site would write one: a count per article, filled
 /// by `count.js` without loading the widget.
 fn listing_html(confab: &str) -> String {
@@ -103,6 +119,31 @@ pub async fn browser() -> Browser {
 }
 
 impl Browser {
+    /// axe-core's violations inside the page's first placeholder. axe comes
+    /// from the test, never from the page, and is injected on first use in
+    /// each page.
+    pub async fn axe_violations(&self) -> Value {
+        if self.js("return !window.axe", vec![]).await == json!(true) {
+            let axe_js = std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/node_modules/axe-core/axe.min.js"
+            ))
+            .expect("axe-core is installed: run `npm ci` in tests/");
+            self.js(&format!("{axe_js}\nreturn true;"), vec![]).await;
+        }
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document.querySelector('[data-confab]'), { resultTypes: ['violations'] })
+                    .then(r => done(r.violations.map(v => ({ id: v.id,
+                        nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary) }))))
+                    .catch(e => done(String(e)));",
+                vec![],
+            )
+            .await
+            .unwrap()
+    }
+
     /// Runs `script` in the page with `args`, returning its JSON result.
     pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
         self.client
@@ -203,8 +244,16 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let html = self.in_widget("return root.innerHTML", vec![]).await;
-        panic!("waited 15 s for {what}; the widget holds: {html}");
+        // The placeholder's whole shadow root, and which requests finished:
+        // a widget that never showed its thread says what it got instead.
+        let seen = self
+            .js(
+                "return { shadow: document.querySelector('[data-confab]')?.shadowRoot?.innerHTML ?? null,
+                          done: performance.getEntriesByType('resource').map((e) => e.name) };",
+                vec![],
+            )
+            .await;
+        panic!("waited 15 s for {what}; the page holds: {seen}");
     }
 
     /// The element inside the widget matched by `selector`, once it exists.

@@ -82,17 +82,7 @@ async fn axe(b: &Browser, theme: &str) -> Value {
         vec![json!(theme)],
     )
     .await;
-    b.client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             axe.run(document.querySelector('[data-confab]'), { resultTypes: ['violations'] })
-                .then(r => done(r.violations.map(v => ({ id: v.id,
-                    nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary) }))))
-                .catch(e => done(String(e)));",
-            vec![],
-        )
-        .await
-        .unwrap()
+    b.axe_violations().await
 }
 
 #[tokio::test]
@@ -111,12 +101,6 @@ async fn axe_core_finds_no_violations_in_the_light_and_the_dark_theme() {
         vec![],
     )
     .await;
-    let axe_js = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/node_modules/axe-core/axe.min.js"
-    ))
-    .expect("axe-core is installed: run `npm ci` in tests/");
-    b.js(&format!("{axe_js}\nreturn true;"), vec![]).await;
     for theme in ["light", "dark"] {
         assert_eq!(
             axe(&b, theme).await,

@@ -3,7 +3,7 @@ use super::Strings;
 /// Built in: the fallback, and the only language that costs no request.
 pub const EN: Strings = Strings {
     lang: "en",
-    comments: ["{n} comment", "", "", "{n} comments"],
+    comments: ["", "{n} comment", "", "", "", "{n} comments"],
     thread: "Comments",
     empty: "No comments yet. Be the first to share your thoughts.",
     loading: "Loading comments…",

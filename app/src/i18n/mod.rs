@@ -7,10 +7,9 @@
 mod en;
 
 use confab_api::ErrorCode;
-use js_sys::{Array, Intl::PluralRules, Object};
 use wasm_bindgen::JsValue;
 
-use crate::{api::ApiFailure, json::Obj};
+use crate::{api::ApiFailure, intl, json::Obj};
 
 /// Declares [`Strings`] and its reader from one list of keys, so a text
 /// added here is read from every language file by the same name.
@@ -21,19 +20,18 @@ macro_rules! strings {
         pub struct Strings {
             /// The BCP 47 code, also handed to `Intl` for dates and plurals.
             pub lang: &'static str,
-            /// "{n} comments" for the plural categories of
-            /// `Intl.PluralRules`: one, few, many, other (empty: other).
-            pub comments: [&'static str; 4],
+            /// "{n} comments" for each of [`PLURALS`] (empty: other).
+            pub comments: [&'static str; 6],
             $($(#[$doc])* pub $key: &'static str,)*
         }
 
         impl Strings {
             fn read(lang: &'static str, o: &Obj) -> Strings {
                 let forms = o.obj("comments");
-                let form = |k: &str, i: usize| forms.as_ref().map_or(en::EN.comments[i], |f| leak(f, k, ""));
+                let form = |i: usize| forms.as_ref().map_or(en::EN.comments[i], |f| leak(f, PLURALS[i], ""));
                 Strings {
                     lang,
-                    comments: [form("one", 0), form("few", 1), form("many", 2), form("other", 3)],
+                    comments: std::array::from_fn(form),
                     $($key: leak(o, stringify!($key), en::EN.$key),)*
                 }
             }
@@ -41,6 +39,17 @@ macro_rules! strings {
 
         #[cfg(test)]
         const KEYS: &[&str] = &[$(stringify!($key)),*];
+
+        #[cfg(test)]
+        impl Strings {
+            /// The text named `key`.
+            fn get(&self, key: &str) -> Option<&'static str> {
+                match key {
+                    $(stringify!($key) => Some(self.$key),)*
+                    _ => None,
+                }
+            }
+        }
     };
 }
 
@@ -99,6 +108,13 @@ strings! {
     err_network,
 }
 
+/// The CLDR plural categories that `Intl.PluralRules` answers, in the
+/// order of [`Strings::comments`]. Arabic uses all six, Japanese only other.
+const PLURALS: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+
+/// Languages written right to left, by their primary subtag.
+const RTL: [&str; 8] = ["ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb"];
+
 /// A text of a language file; it lives as long as the page.
 fn leak(o: &Obj, k: &str, or: &'static str) -> &'static str {
     o.str(k).map_or(or, |s| Box::leak(s.into_boxed_str()))
@@ -115,17 +131,27 @@ impl Strings {
         Box::leak(Box::new(Strings::read(lang, &Obj(file))))
     }
 
+    /// "ltr" or "rtl": the direction the widget is laid out in.
+    pub fn dir(&self) -> &'static str {
+        let primary = self.lang.split('-').next().unwrap_or_default();
+        if RTL.contains(&primary) {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    }
+
+    /// `text` with `{n}` as `n` is written in this language.
+    pub fn with_n(&self, text: &str, n: i64) -> String {
+        text.replace("{n}", &intl::number(self.lang, n))
+    }
+
+    /// "{n} comments", in the plural form this language uses for `n`.
     pub fn count(&self, n: i64) -> String {
-        let rules = PluralRules::new(&Array::of1(&JsValue::from_str(self.lang)), &Object::new());
-        let i = match String::from(rules.select(n as f64)).as_str() {
-            "one" => 0,
-            "few" => 1,
-            "many" => 2,
-            _ => 3,
-        };
+        let category = intl::plural(self.lang, n);
+        let i = PLURALS.iter().position(|p| *p == category).unwrap_or(5);
         let form = Some(self.comments[i]).filter(|f| !f.is_empty());
-        form.unwrap_or(self.comments[3])
-            .replace("{n}", &n.to_string())
+        self.with_n(form.unwrap_or(self.comments[5]), n)
     }
 
     /// The message for a failed request.
@@ -166,23 +192,97 @@ mod tests {
         assert_eq!(super::as_html("a <b>&amp;</b>"), "a &lt;b>&amp;amp;&lt;/b>");
     }
 
-    /// Every language file names every text English has, and nothing else.
+    /// The `{…}` placeholders of a text, in order.
+    fn placeholders(text: &str) -> Vec<&str> {
+        text.match_indices('{')
+            .map(|(i, _)| &text[i..=i + text[i..].find('}').unwrap_or(0)])
+            .collect()
+    }
+
+    /// Every language file as `(path, parsed)`.
+    fn files() -> Vec<(String, serde_json::Map<String, serde_json::Value>)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n");
+        let mut all: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                let name = path.display().to_string();
+                let file = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+                (name, file)
+            })
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
+    }
+
+    /// Every language file names every text English has, and nothing else,
+    /// with English's placeholders; its plural forms are CLDR categories,
+    /// "other" among them and showing the number. (Which categories a
+    /// language needs is Chromium's to say: the browser suite checks them.)
     #[test]
     fn every_language_file_holds_exactly_the_widgets_texts() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("i18n");
         let want: BTreeSet<&str> = super::KEYS.iter().copied().chain(["comments"]).collect();
-        let mut seen = 0;
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            let text = std::fs::read_to_string(&path).unwrap();
-            let file: serde_json::Map<String, serde_json::Value> =
-                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let all = files();
+        for (name, file) in &all {
             let keys: BTreeSet<&str> = file.keys().map(String::as_str).collect();
-            assert_eq!(keys, want, "{}", path.display());
-            assert!(file["comments"]["other"].is_string(), "{}", path.display());
-            assert!(file.values().all(|v| v.is_string() || v.is_object()));
-            seen += 1;
+            assert_eq!(keys, want, "{name}");
+            for key in super::KEYS {
+                let (text, english) = (file[*key].as_str(), super::en::EN.get(key));
+                let text = text.unwrap_or_else(|| panic!("{name}: {key} is not a text"));
+                assert_eq!(
+                    placeholders(text),
+                    placeholders(english.unwrap()),
+                    "{name}: {key}"
+                );
+            }
+            let forms = file["comments"].as_object().unwrap();
+            let other = forms
+                .get("other")
+                .and_then(|f| f.as_str())
+                .map(placeholders);
+            assert_eq!(other, Some(vec!["{n}"]), "{name}: other");
+            for (category, form) in forms {
+                assert!(
+                    super::PLURALS.contains(&category.as_str()),
+                    "{name}: {category}"
+                );
+                // "تعليقان" is "two comments": a form may say its number.
+                let shown = placeholders(form.as_str().unwrap());
+                assert!(shown.iter().all(|p| *p == "{n}"), "{name}: {category}");
+            }
         }
-        assert!(seen >= 4, "German, French, Spanish and Russian at least");
+        assert!(
+            all.len() >= 22,
+            "twenty languages and more, English built in"
+        );
+    }
+
+    /// A reader who needs a language fetches it, so each file is small.
+    #[test]
+    fn every_language_file_is_at_most_one_and_a_half_kilobytes_in_brotli() {
+        for (name, _) in files() {
+            let bytes = std::fs::read(&name).unwrap();
+            let mut packed = Vec::new();
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 11,
+                ..Default::default()
+            };
+            brotli::BrotliCompress(&mut &bytes[..], &mut packed, &params).unwrap();
+            assert!(packed.len() <= 1536, "{name}: {} bytes", packed.len());
+        }
+    }
+
+    #[test]
+    fn right_to_left_languages_are_laid_out_right_to_left() {
+        let t = |lang| super::Strings {
+            lang,
+            ..super::en::EN
+        };
+        assert_eq!([t("ar").dir(), t("he").dir(), t("fa-IR").dir()], ["rtl"; 3]);
+        assert_eq!(
+            [t("en").dir(), t("zh-Hant").dir(), t("pt-BR").dir()],
+            ["ltr"; 3]
+        );
     }
 }
