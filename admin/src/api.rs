@@ -6,18 +6,27 @@
 
 use std::cell::RefCell;
 
-use confab_api::{admin::*, ErrorBody};
+use confab_api::{admin::*, ErrorBody, ErrorCode};
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestCredentials, RequestInit, Response};
 
-/// Why a call failed, as the moderator should read it.
+/// Why a call failed; [`crate::i18n::Strings::failure`] says it in the
+/// moderator's language.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
-    /// 0 when there was no answer at all.
-    pub status: u16,
-    pub message: String,
+pub enum Failure {
+    /// No answer at all.
+    Offline,
+    /// An answer this dashboard cannot read.
+    Garbled,
+    /// The server refused: its status, and its stable code and the field at
+    /// fault when its body names them.
+    Refused {
+        status: u16,
+        code: Option<ErrorCode>,
+        field: Option<String>,
+    },
 }
 
 pub type ApiResult<T> = Result<T, Failure>;
@@ -143,19 +152,12 @@ fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
 }
 
 fn decode<T: DeserializeOwned>(text: String) -> ApiResult<T> {
-    parse(&text).ok_or_else(|| Failure {
-        status: 0,
-        message: "The server sent an answer this dashboard does not understand.".into(),
-    })
+    parse(&text).ok_or(Failure::Garbled)
 }
 
 /// Sends one request and returns the body of a 2xx answer; anything else
-/// becomes the server's error message.
+/// becomes a [`Failure`].
 async fn send_raw(method: &str, path: &str, body: Option<String>) -> ApiResult<String> {
-    let offline = || Failure {
-        status: 0,
-        message: "The server did not answer. Check the connection and try again.".into(),
-    };
     let headers = js_sys::Object::new();
     let set = |k: &str, v: &str| {
         let _ = js_sys::Reflect::set(&headers, &k.into(), &v.into());
@@ -171,12 +173,12 @@ async fn send_raw(method: &str, path: &str, body: Option<String>) -> ApiResult<S
         init.set_body(&JsValue::from_str(&b));
     }
     init.set_headers(&headers);
-    let window = web_sys::window().ok_or_else(offline)?;
+    let window = web_sys::window().ok_or(Failure::Offline)?;
     let url = format!("{BASE}{path}");
     let resp: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
         .await
         .and_then(|r| r.dyn_into())
-        .map_err(|_| offline())?;
+        .map_err(|_| Failure::Offline)?;
     let text = match resp.text() {
         Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
         Err(_) => None,
@@ -185,11 +187,10 @@ async fn send_raw(method: &str, path: &str, body: Option<String>) -> ApiResult<S
     if resp.ok() {
         return Ok(text);
     }
-    let message = parse::<ErrorBody>(&text)
-        .map(|e| e.error.message)
-        .unwrap_or_else(|| format!("The server answered {}.", resp.status()));
-    Err(Failure {
+    let error = parse::<ErrorBody>(&text).map(|e| e.error);
+    Err(Failure::Refused {
         status: resp.status(),
-        message,
+        code: error.as_ref().map(|e| e.code),
+        field: error.and_then(|e| e.field),
     })
 }

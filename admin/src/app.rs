@@ -6,7 +6,14 @@ use confab_api::admin::Session;
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
-    api, audit::Audit, bans::Bans, login::Login, notice::notice, queue::Queue, search::Search,
+    api,
+    audit::Audit,
+    bans::Bans,
+    i18n::{t, Strings},
+    login::Login,
+    notice::notice,
+    queue::Queue,
+    search::Search,
     settings::Settings,
 };
 
@@ -19,13 +26,16 @@ enum Tab {
     Audit,
 }
 
-const TABS: [(Tab, &str, &str); 5] = [
-    (Tab::Queue, "Queue", "tab-queue"),
-    (Tab::Search, "Search", "tab-search"),
-    (Tab::Bans, "Bans", "tab-bans"),
-    (Tab::Words, "Words", "tab-words"),
-    (Tab::Audit, "Audit log", "tab-audit"),
-];
+/// Each tab with its name and test hook.
+fn tabs(t: &'static Strings) -> [(Tab, &'static str, &'static str); 5] {
+    [
+        (Tab::Queue, t.queue(), "tab-queue"),
+        (Tab::Search, t.search(), "tab-search"),
+        (Tab::Bans, t.bans(), "tab-bans"),
+        (Tab::Words, t.tab_words(), "tab-words"),
+        (Tab::Audit, t.audit_log(), "tab-audit"),
+    ]
+}
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -43,7 +53,7 @@ pub fn App() -> impl IntoView {
     let on_logout = Callback::new(move |()| session.set(None));
     move || {
         if !checked.get() {
-            return view! { <p class="loading">"Loading…"</p> }.into_any();
+            return view! { <p class="loading">{t().loading()}</p> }.into_any();
         }
         match session.get() {
             None => view! { <Login on_login /> }.into_any(),
@@ -71,7 +81,7 @@ fn Dashboard(
     let picker = move || {
         let sites = sites.clone();
         view! {
-            <label class="site">"Site "
+            <label class="site">{t().site()} " "
                 <select data-testid="site" on:change=move |e| {
                     if let Ok(id) = event_target_value(&e).parse() { site.set(id) }
                 }>
@@ -86,12 +96,12 @@ fn Dashboard(
     let search_sites = session.sites.clone();
     view! {
         <header class="top">
-            <h1>"Confab moderation"</h1>
+            <h1>{t().heading()}</h1>
             <span class="muted" data-testid="who">{session.email.clone()}</span>
-            <button type="button" data-testid="logout" on:click=logout>"Log out"</button>
+            <button type="button" data-testid="logout" on:click=logout>{t().log_out()}</button>
         </header>
-        <nav class="tabs" aria-label="Sections">
-            {TABS.map(|(t, label, testid)| view! {
+        <nav class="tabs" aria-label=t().sections()>
+            {tabs(t()).map(|(t, label, testid)| view! {
                 <button type="button" data-testid=testid aria-pressed=move || (tab.get() == t).to_string()
                     on:click=move |_| tab.set(t)>{label}</button>
             })}

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::{
     api,
+    i18n::{fill, t, Strings},
     notice::{call, notify},
 };
 
@@ -17,6 +18,7 @@ pub fn Bans(
     #[prop(into)]
     site: Signal<i64>,
 ) -> impl IntoView {
+    let t = t();
     let bans = RwSignal::new(Vec::<Ban>::new());
     Effect::new(move || {
         call(api::bans(site.get()), move |b| bans.set(b));
@@ -35,7 +37,8 @@ pub fn Bans(
             &days.get_untracked(),
         );
         call(api::ban(site.get_untracked(), new), move |b| {
-            notify(format!("Banned {} {}", b.kind.as_str(), b.value));
+            let kind = kind_text(t, b.kind);
+            notify(fill(t.banned(), &[("kind", &kind), ("value", &b.value)]));
             bans.update(|v| v.insert(0, b));
             value.set(String::new());
         });
@@ -43,52 +46,70 @@ pub fn Bans(
     let remove = move |id: i64| {
         call(api::unban(site.get_untracked(), id), move |()| {
             bans.update(|v| v.retain(|b| b.id != id));
-            notify("Ban removed");
+            notify(t.ban_removed());
         });
     };
 
     view! {
         <section data-testid="bans" aria-labelledby="bans-h">
-            <h2 id="bans-h">"Bans"</h2>
+            <h2 id="bans-h">{t.bans()}</h2>
             <form class="filters" on:submit=add>
-                <label>"Kind"
+                <label>{t.kind()}
                     <select on:change=move |e| kind.set(event_target_value(&e))>
-                        <option value="email">"E-mail"</option>
-                        <option value="ip">"IP hash (today)"</option>
-                        <option value="author">"Author hash"</option>
+                        <option value="email">{t.email()}</option>
+                        <option value="ip">{t.ban_ip_option()}</option>
+                        <option value="author">{t.ban_author_option()}</option>
                     </select>
                 </label>
-                <label>"Value"
+                <label>{t.value()}
                     <input data-testid="ban-value" required prop:value=move || value.get()
                         on:input=move |e| value.set(event_target_value(&e)) />
                 </label>
-                <label>"Reason"
+                <label>{t.reason()}
                     <input prop:value=move || reason.get() on:input=move |e| reason.set(event_target_value(&e)) />
                 </label>
-                <label>"Expires"
-                    <select data-testid="ban-expiry" on:change=move |e| days.set(event_target_value(&e))>
-                        <option value="1">"in 1 day"</option>
-                        <option value="7" selected>"in 7 days"</option>
-                        <option value="30">"in 30 days"</option>
-                        <option value="0">"never"</option>
-                    </select>
-                </label>
-                <button data-testid="ban-add">"Add ban"</button>
+                {expiry(t, days)}
+                <button data-testid="ban-add">{t.add_ban()}</button>
             </form>
             <table>
-                <thead><tr><th>"Kind"</th><th>"Value"</th><th>"Reason"</th><th>"Expires"</th><th></th></tr></thead>
+                <thead><tr>
+                    <th>{t.kind()}</th><th>{t.value()}</th><th>{t.reason()}</th><th>{t.expires()}</th><th></th>
+                </tr></thead>
                 <tbody>
                     <For each=move || bans.get() key=|b| b.id let:b>
                         <tr data-testid=format!("ban-{}", b.id)>
-                            <td>{b.kind.as_str()}</td><td>{b.value}</td>
+                            <td>{kind_text(t, b.kind)}</td><td>{b.value}</td>
                             <td>{b.reason.unwrap_or_default()}</td>
-                            <td>{b.expires.unwrap_or_else(|| "never".into())}</td>
-                            <td><button type="button" on:click=move |_| remove(b.id)>"Remove"</button></td>
+                            <td>{b.expires.unwrap_or_else(|| t.never().into())}</td>
+                            <td><button type="button" on:click=move |_| remove(b.id)>{t.remove()}</button></td>
                         </tr>
                     </For>
                 </tbody>
             </table>
         </section>
+    }
+}
+
+/// How long a new ban lasts, in days (0: it never expires).
+fn expiry(t: &'static Strings, days: RwSignal<String>) -> impl IntoView {
+    view! {
+        <label>{t.expires()}
+            <select data-testid="ban-expiry" on:change=move |e| days.set(event_target_value(&e))>
+                {[1, 7, 30].map(|n| view! {
+                    <option value=n.to_string() selected=n == 7>{t.in_days.of(n)}</option>
+                })}
+                <option value="0">{t.never()}</option>
+            </select>
+        </label>
+    }
+}
+
+/// A ban's kind as the table and the notice say it.
+fn kind_text(t: &'static Strings, kind: BanKind) -> &'static str {
+    match kind {
+        BanKind::Email => t.kind_email(),
+        BanKind::Ip => t.kind_ip(),
+        BanKind::Author => t.kind_author(),
     }
 }
 

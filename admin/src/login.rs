@@ -4,7 +4,7 @@
 use confab_api::admin::{Login as LoginBody, Session};
 use leptos::{prelude::*, task::spawn_local};
 
-use crate::api;
+use crate::{api, i18n::t};
 
 /// The `next` of `/admin?next=...`, which the server checks is ours.
 fn next_param() -> Option<String> {
@@ -37,24 +37,24 @@ pub fn Login(
                     let _ = window().location().assign(&s.next);
                 }
                 Ok(s) => on_login.run(s),
-                Err(f) => error.set(f.message),
+                Err(f) => error.set(t().login_failure(&f)),
             }
             busy.set(false);
         });
     };
     view! {
         <main class="login" data-testid="login">
-            <h1>"Moderator login"</h1>
+            <h1>{t().login_heading()}</h1>
             <form class="stack" on:submit=submit>
-                <label>"E-mail"
+                <label>{t().email()}
                     <input type="email" required autocomplete="username" autofocus
                         data-testid="login-email" on:input=move |e| email.set(event_target_value(&e)) />
                 </label>
-                <label>"Password"
+                <label>{t().password()}
                     <input type="password" required autocomplete="current-password"
                         data-testid="login-password" on:input=move |e| password.set(event_target_value(&e)) />
                 </label>
-                <button data-testid="login-submit" disabled=move || busy.get()>"Log in"</button>
+                <button data-testid="login-submit" disabled=move || busy.get()>{t().log_in()}</button>
                 <p role="alert" class="error" data-testid="login-error">{move || error.get()}</p>
             </form>
         </main>

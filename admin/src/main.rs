@@ -1,11 +1,12 @@
 //! The moderation dashboard's entry point. The server's `/admin` page loads
 //! this module through a small boot script, which initialises the wasm; then
-//! `main` mounts the app into the page body.
+//! `main` chooses the language and mounts the app into the page body.
 
 mod api;
 mod app;
 mod audit;
 mod bans;
+mod i18n;
 mod login;
 mod notice;
 mod queue;
@@ -14,5 +15,6 @@ mod search;
 mod settings;
 
 fn main() {
+    i18n::start();
     leptos::mount::mount_to_body(app::App);
 }

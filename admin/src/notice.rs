@@ -5,7 +5,7 @@ use std::{cell::Cell, future::Future};
 
 use leptos::{prelude::*, task::spawn_local};
 
-use crate::api::ApiResult;
+use crate::{api::ApiResult, i18n::t};
 
 thread_local! {
     /// The dashboard's one status line, announced politely to screen
@@ -36,7 +36,7 @@ pub fn call<T: 'static>(
     spawn_local(async move {
         match request.await {
             Ok(v) => ok(v),
-            Err(f) => notify(f.message),
+            Err(f) => notify(t().failure(&f)),
         }
     });
 }

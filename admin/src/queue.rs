@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::{
     api,
+    i18n::{t, Plural},
     notice::{call, notify},
     row::{act, undecided, CommentRow},
 };
@@ -32,34 +33,39 @@ pub fn Queue() -> impl IntoView {
     let done = Callback::new(move |c: AdminComment| settle(items, selected, cursor, c));
     let focused_id = move || items.with(|v| v.get(cursor.get()).map(|i| i.comment.id));
     let toggle = move |id: i64| toggle_in(selected, id);
-    let bulk = move |action: ModAction| {
+    // Each action with what its notice says, by how many it touched.
+    let bulk = move |action: ModAction, told: &'static Plural| {
         let ids: Vec<i64> = selected.get_untracked().into_iter().collect();
         if ids.is_empty() {
-            return notify("Select comments first (x, or the check boxes).");
+            return notify(t().select_first());
         }
         call(api::bulk(ids, action), move |list| {
             let n = list.comments.len();
             list.comments.into_iter().for_each(|c| done.run(c));
-            notify(format!("{n} comments: {}", action.as_str()));
+            notify(told.of(n));
         });
     };
+    let t = t();
 
     let keys = shortcuts(items, cursor, selected, done);
     on_cleanup(move || keys.remove());
 
     view! {
         <section data-testid="queue" aria-labelledby="queue-h">
-            <h2 id="queue-h">"Queue"</h2>
-            <p class="hint">"Keys: j/k move, a approve, s spam, d delete, x select."</p>
-            <div class="toolbar" role="group" aria-label="Bulk actions">
-                <span data-testid="selected-count">{move || selected.with(HashSet::len)} " selected"</span>
-                <button type="button" data-testid="bulk-approve" on:click=move |_| bulk(ModAction::Approve)>"Approve selected"</button>
-                <button type="button" data-testid="bulk-spam" on:click=move |_| bulk(ModAction::Spam)>"Spam selected"</button>
-                <button type="button" data-testid="bulk-delete" on:click=move |_| bulk(ModAction::Delete)>"Delete selected"</button>
-                <button type="button" on:click=move |_| load()>"Reload"</button>
+            <h2 id="queue-h">{t.queue()}</h2>
+            <p class="hint">{t.keys_hint()}</p>
+            <div class="toolbar" role="group" aria-label=t.bulk_actions()>
+                <span data-testid="selected-count">{move || t.selected.of(selected.with(HashSet::len))}</span>
+                <button type="button" data-testid="bulk-approve"
+                    on:click=move |_| bulk(ModAction::Approve, &t.bulk_approve)>{t.approve_selected()}</button>
+                <button type="button" data-testid="bulk-spam"
+                    on:click=move |_| bulk(ModAction::Spam, &t.bulk_spam)>{t.spam_selected()}</button>
+                <button type="button" data-testid="bulk-delete"
+                    on:click=move |_| bulk(ModAction::Delete, &t.bulk_delete)>{t.delete_selected()}</button>
+                <button type="button" on:click=move |_| load()>{t.reload()}</button>
             </div>
             <Show when=move || loaded.get() && items.with(Vec::is_empty)>
-                <p data-testid="queue-empty">"Nothing waits for you."</p>
+                <p data-testid="queue-empty">{t.queue_empty()}</p>
             </Show>
             <For each=move || items.get()
                 key=|i| (i.comment.id, i.comment.status.as_str(), i.comment.pinned, i.comment.source.clone())

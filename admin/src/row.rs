@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use crate::{
     api,
+    i18n::{fill, t, Strings},
     notice::{call, notify},
 };
 
@@ -18,17 +19,28 @@ use crate::{
 pub fn act(id: i64, action: ModAction, done: Callback<AdminComment>) {
     call(api::act(id, action), move |c| {
         done.run(c);
-        notify(format!("Comment {id}: {}", past(action)));
+        notify(fill(done_text(t(), action), &[("id", &id)]));
     });
 }
 
-fn past(action: ModAction) -> &'static str {
+/// "Comment {id}: approved" and the like.
+fn done_text(t: &'static Strings, action: ModAction) -> &'static str {
     match action {
-        ModAction::Approve => "approved",
-        ModAction::Spam => "marked as spam",
-        ModAction::Delete => "deleted",
-        ModAction::Pin => "pinned",
-        ModAction::Unpin => "unpinned",
+        ModAction::Approve => t.comment_approved(),
+        ModAction::Spam => t.comment_spammed(),
+        ModAction::Delete => t.comment_deleted(),
+        ModAction::Pin => t.comment_pinned(),
+        ModAction::Unpin => t.comment_unpinned(),
+    }
+}
+
+/// A status as its badge says it; the badge's class keeps the wire name.
+pub fn status_text(t: &'static Strings, status: CommentStatus) -> &'static str {
+    match status {
+        CommentStatus::Pending => t.status_pending(),
+        CommentStatus::Approved => t.status_approved(),
+        CommentStatus::Spam => t.status_spam(),
+        CommentStatus::Deleted => t.status_deleted(),
     }
 }
 
@@ -52,7 +64,7 @@ pub fn CommentRow(
     /// Called with the comment after any change.
     on_done: Callback<AdminComment>,
 ) -> impl IntoView {
-    let id = comment.id;
+    let (id, t) = (comment.id, t());
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(comment.source.clone());
     let button = move |action: ModAction, label: &'static str| {
@@ -66,15 +78,16 @@ pub fn CommentRow(
         call(api::edit(id, body), move |c| {
             editing.set(false);
             on_done.run(c);
-            notify(format!("Comment {id}: saved"));
+            notify(fill(t.comment_saved(), &[("id", &id)]));
         });
     };
     let pin = if comment.pinned {
-        button(ModAction::Unpin, "Unpin")
+        button(ModAction::Unpin, t.unpin())
     } else {
-        button(ModAction::Pin, "Pin")
+        button(ModAction::Pin, t.pin())
     };
     let status = comment.status.as_str();
+    let status_shown = status_text(t, comment.status);
     let html = comment.html.clone();
     let context = context.map(|item| view! { <Context item /> });
     view! {
@@ -84,35 +97,35 @@ pub fn CommentRow(
                 <label class="select">
                     <input type="checkbox" data-testid=format!("select-{id}")
                         prop:checked=move || selected.get() on:change=move |_| on_select.run(()) />
-                    <span class="sr-only">"Select comment " {id}</span>
+                    <span class="sr-only">{fill(t.select_comment(), &[("id", &id)])}</span>
                 </label>
                 <b>{comment.author.clone()}</b>
                 <span class="muted">{comment.email.clone().unwrap_or_default()}</span>
-                <span class=format!("badge {status}") data-testid=format!("status-{id}")>{status}</span>
-                {comment.pinned.then(|| view! { <span class="badge pinned">"pinned"</span> })}
+                <span class=format!("badge {status}") data-testid=format!("status-{id}")>{status_shown}</span>
+                {comment.pinned.then(|| view! { <span class="badge pinned">{t.badge_pinned()}</span> })}
                 <span class="muted">{comment.site.clone()} " · " {comment.page.clone()} " · " {comment.created.clone()}</span>
             </header>
-            {comment.held_reason.clone().map(|r| view! { <p class="reason">"Held: " {r}</p> })}
+            {comment.held_reason.clone().map(|r| view! { <p class="reason">{fill(t.held_reason(), &[("reason", &r)])}</p> })}
             {context}
             <Show when=move || editing.get() fallback=move || view! {
                 <div class="body" inner_html=html.clone()></div>
             }>
-                <label class="edit">"Edit comment " {id}
+                <label class="edit">{fill(t.edit_comment(), &[("id", &id)])}
                     <textarea rows="5" prop:value=move || draft.get()
                         on:input=move |e| draft.set(event_target_value(&e))></textarea>
                 </label>
             </Show>
             <div class="actions">
-                {button(ModAction::Approve, "Approve")}
-                {button(ModAction::Spam, "Spam")}
-                {button(ModAction::Delete, "Delete")}
+                {button(ModAction::Approve, t.approve())}
+                {button(ModAction::Spam, t.spam())}
+                {button(ModAction::Delete, t.delete())}
                 {pin}
                 <Show when=move || editing.get() fallback=move || view! {
                     <button type="button" data-testid=format!("edit-{id}")
-                        on:click=move |_| editing.set(true)>"Edit"</button>
+                        on:click=move |_| editing.set(true)>{t.edit()}</button>
                 }>
-                    <button type="button" data-testid=format!("save-{id}") on:click=save>"Save"</button>
-                    <button type="button" on:click=move |_| editing.set(false)>"Cancel"</button>
+                    <button type="button" data-testid=format!("save-{id}") on:click=save>{t.save()}</button>
+                    <button type="button" on:click=move |_| editing.set(false)>{t.cancel()}</button>
                 </Show>
             </div>
         </article>
@@ -122,6 +135,7 @@ pub fn CommentRow(
 /// The page (with its lock), the parent comment and the author's others.
 #[component]
 fn Context(item: QueueItem) -> impl IntoView {
+    let t = t();
     let locked = RwSignal::new(item.page.locked);
     let (site, key) = (item.comment.site_id, item.page.key.clone());
     let toggle = {
@@ -130,8 +144,12 @@ fn Context(item: QueueItem) -> impl IntoView {
             let (key, want) = (key.clone(), !locked.get_untracked());
             call(api::lock(site, key.clone(), want), move |p| {
                 locked.set(p.locked);
-                let state = if p.locked { "locked" } else { "unlocked" };
-                notify(format!("Page {key} {state}"));
+                let told = if p.locked {
+                    t.page_locked()
+                } else {
+                    t.page_unlocked()
+                };
+                notify(fill(told, &[("key", &key)]));
             });
         }
     };
@@ -139,20 +157,20 @@ fn Context(item: QueueItem) -> impl IntoView {
     let page = view! { <PageName site key=key.clone() info=item.page.clone() id /> };
     view! {
         <div class="context">
-            <p>"Page: " {page}
+            <p>{t.page_label()} " " {page}
                 <button type="button" class="small" data-testid=format!("lock-{id}") on:click=toggle>
-                    {move || if locked.get() { "Unlock page" } else { "Lock page" }}
+                    {move || if locked.get() { t.unlock_page() } else { t.lock_page() }}
                 </button>
             </p>
             {item.parent.map(|p| view! {
-                <blockquote class="parent"><span class="muted">"In reply to " {p.author} ":"</span>
+                <blockquote class="parent"><span class="muted">{fill(t.in_reply_to(), &[("name", &p.author)])}</span>
                     <div inner_html=p.html></div></blockquote>
             })}
             {(!item.others.is_empty()).then(|| view! {
-                <details><summary>"Other comments by this author (" {item.others.len()} ")"</summary>
+                <details><summary>{fill(t.others_by_author(), &[("n", &item.others.len())])}</summary>
                     <ul class="others">
                         {item.others.into_iter().map(|o| view! {
-                            <li><span class="badge">{o.status.as_str()}</span> " " {o.page} ": " {o.source}</li>
+                            <li><span class="badge">{status_text(t, o.status)}</span> " " {o.page} ": " {o.source}</li>
                         }).collect_view()}
                     </ul>
                 </details>
@@ -166,6 +184,7 @@ fn Context(item: QueueItem) -> impl IntoView {
 /// and moderators can correct both.
 #[component]
 fn PageName(site: i64, key: String, info: PageInfo, id: i64) -> impl IntoView {
+    let t = t();
     let title = RwSignal::new(info.title.unwrap_or_default());
     let url = RwSignal::new(info.url.unwrap_or_default());
     // What the inputs hold, shown only once the server took it.
@@ -192,12 +211,12 @@ fn PageName(site: i64, key: String, info: PageInfo, id: i64) -> impl IntoView {
             title.set(p.title.unwrap_or_default());
             url.set(p.url.unwrap_or_default());
             editing.set(false);
-            notify(format!("Page {} saved", p.key));
+            notify(fill(t.page_saved(), &[("key", &p.key)]));
         });
     };
     let input = move |label: &'static str, field: &'static str, value: RwSignal<String>| {
         view! {
-            <label>{label}
+            <label>{label} " "
                 <input data-testid=format!("page-{field}-{id}") prop:value=move || value.get()
                     on:input=move |e| value.set(event_target_value(&e)) />
             </label>
@@ -214,12 +233,12 @@ fn PageName(site: i64, key: String, info: PageInfo, id: i64) -> impl IntoView {
                     draft_title.set(title.get_untracked());
                     draft_url.set(url.get_untracked());
                     editing.set(true);
-                }>"Edit page"</button> " "
+                }>{t.edit_page()}</button> " "
         }>
-            {input("Title ", "title-input", draft_title)}
-            {input("URL ", "url-input", draft_url)}
+            {input(t.title_label(), "title-input", draft_title)}
+            {input(t.url_label(), "url-input", draft_url)}
             <button type="button" class="small" data-testid=format!("page-save-{id}")
-                on:click=save.clone()>"Save page"</button> " "
+                on:click=save.clone()>{t.save_page()}</button> " "
         </Show>
     }
 }

@@ -1,13 +1,25 @@
 //! Search across the moderator's sites: words, author, e-mail, page, status.
 
-use confab_api::admin::{AdminComment, AdminSite};
+use confab_api::{
+    admin::{AdminComment, AdminSite},
+    CommentStatus,
+};
 use leptos::prelude::*;
 
 use crate::{
     api::{self, enc},
+    i18n::{t, Strings},
     notice::call,
-    row::CommentRow,
+    row::{status_text, CommentRow},
 };
+
+/// The statuses to search by, in the order the picker lists them.
+const STATUSES: [CommentStatus; 4] = [
+    CommentStatus::Pending,
+    CommentStatus::Approved,
+    CommentStatus::Spam,
+    CommentStatus::Deleted,
+];
 
 #[component]
 pub fn Search(sites: Vec<AdminSite>) -> impl IntoView {
@@ -20,6 +32,7 @@ pub fn Search(sites: Vec<AdminSite>) -> impl IntoView {
     let status = RwSignal::new(String::new());
     let site = RwSignal::new(String::new());
     let results = RwSignal::new(None::<Vec<AdminComment>>);
+    let t = t();
 
     let submit = move |e: leptos::ev::SubmitEvent| {
         e.prevent_default();
@@ -60,28 +73,23 @@ pub fn Search(sites: Vec<AdminSite>) -> impl IntoView {
 
     view! {
         <section data-testid="search" aria-labelledby="search-h">
-            <h2 id="search-h">"Search"</h2>
+            <h2 id="search-h">{t.search()}</h2>
             <form class="filters" on:submit=submit>
-                {field("Words", q, "search-q")}
-                {field("Author", author, "search-author")}
-                {field("E-mail", email, "search-email")}
-                {field("Page", page, "search-page")}
-                <label>"Status"
-                    <select on:change=move |e| status.set(event_target_value(&e))>
-                        <option value="">"All but deleted"</option>
-                        {["pending", "approved", "spam", "deleted"].map(|s| view! { <option value=s>{s}</option> })}
-                    </select>
-                </label>
-                <label>"Site"
+                {field(t.search_words(), q, "search-q")}
+                {field(t.author(), author, "search-author")}
+                {field(t.email(), email, "search-email")}
+                {field(t.page(), page, "search-page")}
+                {status_picker(t, status)}
+                <label>{t.site()}
                     <select on:change=move |e| site.set(event_target_value(&e))>
-                        <option value="">"All my sites"</option>
+                        <option value="">{t.all_my_sites()}</option>
                         {sites.into_iter().map(|s| view! { <option value=s.id.to_string()>{s.name}</option> }).collect_view()}
                     </select>
                 </label>
-                <button data-testid="search-go">"Search"</button>
+                <button data-testid="search-go">{t.search_go()}</button>
             </form>
             {move || results.get().map(|list| if list.is_empty() {
-                view! { <p data-testid="search-empty">"No comments match."</p> }.into_any()
+                view! { <p data-testid="search-empty">{t.search_empty()}</p> }.into_any()
             } else {
                 list.into_iter().map(|c| view! {
                     <CommentRow comment=c focused=false selected=false
@@ -89,5 +97,17 @@ pub fn Search(sites: Vec<AdminSite>) -> impl IntoView {
                 }).collect_view().into_any()
             })}
         </section>
+    }
+}
+
+/// The status to search by; none for all but the deleted.
+fn status_picker(t: &'static Strings, status: RwSignal<String>) -> impl IntoView {
+    view! {
+        <label>{t.status()}
+            <select on:change=move |e| status.set(event_target_value(&e))>
+                <option value="">{t.all_but_deleted()}</option>
+                {STATUSES.map(|s| view! { <option value=s.as_str()>{status_text(t, s)}</option> })}
+            </select>
+        </label>
     }
 }

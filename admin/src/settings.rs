@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::{
     api,
+    i18n::t,
     notice::{call, notify},
 };
 
@@ -44,27 +45,27 @@ pub fn Settings(
             suspect_words: lines(&suspect.get_untracked()),
         };
         call(api::save_settings(site.get_untracked(), s), |_| {
-            notify("Settings saved")
+            notify(t().settings_saved())
         });
     };
     view! {
         <section data-testid="settings" aria-labelledby="settings-h">
-            <h2 id="settings-h">"Words and bans"</h2>
+            <h2 id="settings-h">{t().words_heading()}</h2>
             <form class="stack" on:submit=save>
-                <label>"Blocked words (one per line): comments with them are refused"
+                <label>{t().blocked_words()}
                     <textarea rows="6" data-testid="blocked-words" prop:value=move || blocked.get()
                         on:input=move |e| blocked.set(event_target_value(&e))></textarea>
                 </label>
-                <label>"Suspect words (one per line): comments with them wait in the queue"
+                <label>{t().suspect_words()}
                     <textarea rows="6" data-testid="suspect-words" prop:value=move || suspect.get()
                         on:input=move |e| suspect.set(event_target_value(&e))></textarea>
                 </label>
                 <label class="inline">
                     <input type="checkbox" prop:checked=move || hold.get()
                         on:change=move |e| hold.set(event_target_checked(&e)) />
-                    " Hold banned authors' comments silently instead of refusing them"
+                    " " {t().hold_banned()}
                 </label>
-                <button data-testid="settings-save">"Save"</button>
+                <button data-testid="settings-save">{t().save()}</button>
             </form>
         </section>
     }

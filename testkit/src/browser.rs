@@ -41,10 +41,25 @@ impl Chromedriver {
     /// A new headless Chromium (`$CHROMIUM`, or /usr/bin/chromium) with an
     /// empty profile, so nothing is cached.
     pub async fn session(&self) -> anyhow::Result<Session> {
+        self.session_with(json!({})).await
+    }
+
+    /// Like [`Chromedriver::session`], in a browser whose languages are
+    /// `languages` (`"de-DE,de"`, most wanted first), as a person sets them
+    /// in the settings: `navigator.languages` and `Accept-Language` follow.
+    /// A preference, because headless Chromium ignores `--lang`.
+    pub async fn session_speaking(&self, languages: &str) -> anyhow::Result<Session> {
+        self.session_with(json!({ "intl.accept_languages": languages }))
+            .await
+    }
+
+    /// A session whose profile starts with the preferences `prefs`.
+    async fn session_with(&self, prefs: Value) -> anyhow::Result<Session> {
         let profile = tempfile::tempdir()?;
         let caps = json!({
             "goog:chromeOptions": {
                 "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "prefs": prefs,
                 "args": [
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                     "--no-first-run", "--disable-background-networking",

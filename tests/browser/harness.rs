@@ -111,14 +111,25 @@ pub struct Browser {
 pub async fn browser() -> Browser {
     let driver = Chromedriver::start().expect("chromedriver starts");
     let session = driver.session().await.expect("a Chromium session");
-    Browser {
-        client: session.client,
-        _driver: driver,
-        _profile: session.profile,
-    }
+    Browser::new(driver, session)
+}
+
+/// Like [`browser`], set to prefer `languages` (`"de-DE,de"`).
+pub async fn browser_speaking(languages: &str) -> Browser {
+    let driver = Chromedriver::start().expect("chromedriver starts");
+    let session = driver.session_speaking(languages).await;
+    Browser::new(driver, session.expect("a Chromium session"))
 }
 
 impl Browser {
+    fn new(driver: Chromedriver, session: confab_testkit::Session) -> Self {
+        Browser {
+            client: session.client,
+            _driver: driver,
+            _profile: session.profile,
+        }
+    }
+
     /// axe-core's violations inside the page's first placeholder. axe comes
     /// from the test, never from the page, and is injected on first use in
     /// each page.

@@ -6,6 +6,7 @@
 
 mod assets;
 mod counts;
+mod dashboard_languages;
 mod dashboard_pages;
 mod embed;
 mod harness;
