@@ -236,6 +236,8 @@ async fn arabic_and_hebrew_threads_indent_replies_from_the_right() {
             "{lang}: {boxes}"
         );
         let shot = artifacts.join(format!("thread-{lang}.png"));
+        let scroll = "document.querySelector('[data-confab]').scrollIntoView(); return true";
+        b.js(scroll, vec![]).await;
         std::fs::write(&shot, b.client.screenshot().await.unwrap()).unwrap();
         eprintln!(
             "the {lang} thread, for people to look at: {}",
