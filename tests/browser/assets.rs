@@ -70,3 +70,56 @@ async fn an_unknown_asset_is_a_json_404() {
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
 }
+
+/// The bytes of `url` as a browser that takes brotli receives them.
+async fn brotli_bytes(http: &reqwest::Client, url: &str) -> usize {
+    let resp = http
+        .get(url)
+        .header(ACCEPT_ENCODING, "gzip, deflate, br, zstd")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "{url}");
+    let encoding = resp.headers().get(CONTENT_ENCODING).cloned();
+    assert_eq!(
+        encoding.as_ref().map(|v| v.to_str().unwrap()),
+        Some("br"),
+        "{url}"
+    );
+    resp.bytes().await.unwrap().len()
+}
+
+#[tokio::test]
+async fn the_widget_keeps_to_its_budget_of_80_kb_with_embed_js_at_2_kb_and_each_language_at_1_5_kb()
+{
+    let site = spawn_site().await;
+    let http = reqwest::Client::new();
+    let embed_url = format!("{}embed.js", site.confab);
+    let embed = http
+        .get(&embed_url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let embed_br = brotli_bytes(&http, &embed_url).await;
+    assert!(embed_br <= 2048, "embed.js is {embed_br} bytes in brotli");
+
+    let mut widget = 0;
+    for name in hashed_names(&embed) {
+        widget += brotli_bytes(&http, &format!("{}{name}", site.confab)).await;
+    }
+    assert!(widget <= 80_000, "the widget is {widget} bytes in brotli");
+
+    let languages: Vec<&str> = embed
+        .split('"')
+        .filter(|s| s.starts_with("assets/lang-"))
+        .collect();
+    assert!(languages.len() >= 22, "{languages:?}");
+    for name in languages {
+        let size = brotli_bytes(&http, &format!("{}{name}", site.confab)).await;
+        assert!(size <= 1536, "{name} is {size} bytes in brotli");
+    }
+    eprintln!("embed.js {embed_br} B, widget {widget} B in brotli");
+}
