@@ -30,6 +30,23 @@
     return (k == "en" || files.langs[k]) && k;
   };
 
+  // `auto` follows the page as its reader sees it, not the reader's OS: the
+  // first painted background up from the placeholder, else its text colour
+  // (light text means a dark page). The widget paints no background of its
+  // own, so a guess from the OS would put light text on a light page.
+  const shade = (el) => {
+    const light = (c) => {
+      const [r, g, b] = c.match(/[\d.]+/g);
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b > 127;
+    };
+    for (let e = el; e; e = e.parentElement) {
+      const bg = getComputedStyle(e).backgroundColor;
+      const m = bg.match(/^rgba?\([\d.]+, [\d.]+, [\d.]+(?:, ([\d.]+))?\)$/);
+      if (m && (m[1] ?? 1) > 0) return light(bg) ? "light" : "dark";
+    }
+    return light(getComputedStyle(el).color) ? "dark" : "light";
+  };
+
   // What the placeholder asks for, with the host page as the fallback; the
   // canonical link names the article under all its addresses.
   const config = (el) => {
@@ -43,6 +60,7 @@
       title: data("title") || document.title,
       url: canonical || location.href,
       theme: data("theme") || "auto",
+      follow: !data("theme") || data("theme") == "auto",
       lang,
     };
   };
@@ -57,6 +75,15 @@
     host.setAttribute("data-testid", "confab-root");
     root.replaceChildren(css, host);
     const c = config(el);
+    // Followed as the page changes: a dark-mode switch on <html> or <body>,
+    // or the OS's, which a page's own stylesheet may follow.
+    if (c.follow) {
+      const follow = () => host.setAttribute("data-theme", (c.theme = shade(el)));
+      follow();
+      const seen = new MutationObserver(follow);
+      for (const e of [document.documentElement, document.body]) seen.observe(e, { attributes: true });
+      matchMedia("(prefers-color-scheme: dark)").addEventListener("change", follow);
+    }
     const enc = encodeURIComponent;
     // The widget's first request, exactly as it would send it itself, read
     // to the end here while the wasm loads: the widget gets [status, body].

@@ -41,7 +41,13 @@ impl Chromedriver {
     /// A new headless Chromium (`$CHROMIUM`, or /usr/bin/chromium) with an
     /// empty profile, so nothing is cached.
     pub async fn session(&self) -> anyhow::Result<Session> {
-        self.session_with(json!({})).await
+        self.session_with(json!({}), &[]).await
+    }
+
+    /// Like [`Chromedriver::session`], for a reader whose OS is set to dark
+    /// mode: `prefers-color-scheme: dark` matches.
+    pub async fn session_in_dark_mode(&self) -> anyhow::Result<Session> {
+        self.session_with(json!({}), &["--force-dark-mode"]).await
     }
 
     /// Like [`Chromedriver::session`], in a browser whose languages are
@@ -49,24 +55,32 @@ impl Chromedriver {
     /// in the settings: `navigator.languages` and `Accept-Language` follow.
     /// A preference, because headless Chromium ignores `--lang`.
     pub async fn session_speaking(&self, languages: &str) -> anyhow::Result<Session> {
-        self.session_with(json!({ "intl.accept_languages": languages }))
+        self.session_with(json!({ "intl.accept_languages": languages }), &[])
             .await
     }
 
-    /// A session whose profile starts with the preferences `prefs`.
-    async fn session_with(&self, prefs: Value) -> anyhow::Result<Session> {
+    /// A session whose profile starts with the preferences `prefs`, and
+    /// Chromium started with `more` flags.
+    async fn session_with(&self, prefs: Value, more: &[&str]) -> anyhow::Result<Session> {
         let profile = tempfile::tempdir()?;
+        let mut args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--window-size=1200,900".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        args.extend(more.iter().map(|a| (*a).to_owned()));
         let caps = json!({
             "goog:chromeOptions": {
                 "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
                 "prefs": prefs,
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync",
-                    "--window-size=1200,900",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ],
+                "args": args,
             }
         });
         let Value::Object(caps) = caps else {

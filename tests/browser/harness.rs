@@ -85,6 +85,21 @@ pub async fn site_and_article_elsewhere(
     (site, origin)
 }
 
+/// The demo article at its usual path on another allowed origin, with
+/// `from` (which it must hold) replaced by `to`.
+pub async fn site_with_article_changed(from: &str, to: &str) -> (Site, String) {
+    let (from, to) = (from.to_owned(), to.to_owned());
+    site_and_article_elsewhere(move |article| {
+        assert!(article.contains(&from), "the article holds {from}");
+        let article = article.replace(&from, &to);
+        axum::Router::new().route(
+            "/news/night-buses-return",
+            axum::routing::get(move || async move { axum::response::Html(article) }),
+        )
+    })
+    .await
+}
+
 /// A listing page as a site would write one: a count per article, filled
 /// by `count.js` without loading the widget.
 fn listing_html(confab: &str) -> String {
@@ -118,6 +133,13 @@ pub async fn browser() -> Browser {
 pub async fn browser_speaking(languages: &str) -> Browser {
     let driver = Chromedriver::start().expect("chromedriver starts");
     let session = driver.session_speaking(languages).await;
+    Browser::new(driver, session.expect("a Chromium session"))
+}
+
+/// Like [`browser`], for a reader whose OS is in dark mode.
+pub async fn browser_in_dark_mode() -> Browser {
+    let driver = Chromedriver::start().expect("chromedriver starts");
+    let session = driver.session_in_dark_mode().await;
     Browser::new(driver, session.expect("a Chromium session"))
 }
 

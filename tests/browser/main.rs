@@ -13,6 +13,7 @@ mod harness;
 mod moderation;
 mod widget_a11y;
 mod widget_author;
+mod widget_blend;
 mod widget_controls;
 mod widget_held;
 mod widget_languages;

@@ -76,9 +76,19 @@ async fn keyboard_only_a_reader_posts_a_comment_and_replies_to_it() {
     b.close().await;
 }
 
+/// axe's findings once the page's own colours have given the widget
+/// `theme`: the widget paints no background, so it is checked on the page's.
 async fn axe(b: &Browser, theme: &str) -> Value {
-    b.in_widget(
-        "root.querySelector('.confab').dataset.theme = args[0]; return true",
+    let page = if theme == "dark" {
+        "#0d1117"
+    } else {
+        "#ffffff"
+    };
+    let paint = "document.body.style.background = arguments[0]; return true";
+    b.js(paint, vec![json!(page)]).await;
+    b.wait_widget(
+        "the page's theme",
+        "return root.querySelector('.confab').dataset.theme == args[0]",
         vec![json!(theme)],
     )
     .await;

@@ -59,7 +59,8 @@ async fn a_second_placeholder_gets_its_own_thread_language_and_theme() {
         second,
         json!({ "empty": "Noch keine Kommentare. Schreiben Sie den ersten!",
                 "theme": "dark", "lang": "de",
-                "first": "1 comment", "firstTheme": "auto" })
+                // The first asks for no theme: `auto`, the white article's.
+                "first": "1 comment", "firstTheme": "light" })
     );
     b.close().await;
 }

@@ -1,9 +1,8 @@
 //! What a reader sees when the server says no.
 
-use axum::{response::Html, routing::get};
 use serde_json::{json, Value};
 
-use crate::harness::{browser, site_and_article_elsewhere, spawn_site, Browser};
+use crate::harness::{browser, site_with_article_changed, spawn_site, Browser};
 
 const BODY: &str = "[data-testid=composer] [data-testid=body]";
 const SUBMIT: &str = "[data-testid=composer] [data-testid=submit]";
@@ -91,15 +90,8 @@ async fn a_thread_the_server_refuses_says_why_and_offers_a_retry() {
     // The placeholder names a site this server does not have: the loader's
     // first request gets the server's 404 `site_not_found`, which the widget
     // must read as a refusal, not as a thread or a lost connection.
-    let (_site, origin) = site_and_article_elsewhere(|article| {
-        let article = article.replace("data-site=\"demo\"", "data-site=\"nosuch\"");
-        assert!(article.contains("data-site=\"nosuch\""));
-        axum::Router::new().route(
-            "/news/night-buses-return",
-            get(move || async move { Html(article) }),
-        )
-    })
-    .await;
+    let (_site, origin) =
+        site_with_article_changed("data-site=\"demo\"", "data-site=\"nosuch\"").await;
 
     let b = browser().await;
     b.client
