@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::{
     avatar::svg, composer::Composer, i18n::as_html, model::ctx, model::Node,
-    more_replies::MoreReplies, own::OwnActions, time::Time, votes::Votes,
+    more_replies::MoreReplies, own::OwnActions, storage, time::Time, votes::Votes,
 };
 
 /// Replies deeper than this are no longer indented (the server attaches
@@ -44,6 +44,11 @@ pub fn CommentView(
     let collapsed = RwSignal::new(false);
     let is = move |s: CommentStatus| d.with(|c| c.status == s);
     let deleted = move || is(CommentStatus::Deleted);
+    // The reader's own comment takes no votes from its author.
+    let own = move || {
+        d.track();
+        storage::own(id).is_some()
+    };
     // Neither changes: a deleted comment keeps its picture and its time.
     let (avatar, created) = d.with_untracked(|c| (svg(&c.avatar), c.created.clone()));
     let name = move || {
@@ -67,14 +72,15 @@ pub fn CommentView(
     view! {
         <li class="cf-item" data-testid=format!("comment-{id}") data-id=id>
             <article id=format!("confab-{id}") tabindex="-1" class="cf-c"
-                class:cf-pending=move || is(CommentStatus::Pending)>
+                class:cf-pending=move || is(CommentStatus::Pending)
+                class:cf-pinned=move || d.with(|c| c.pinned)>
                 <header class="cf-meta">
                     <span class="cf-av" aria-hidden="true" inner_html=avatar></span>
                     // Without a website this is an anchor with no href: plain
                     // text to readers and screen readers alike.
                     <a class="cf-author" dir="auto" href=move || d.with(|c| c.website.clone())
                         rel="nofollow ugc noopener noreferrer" target="_blank">{name}</a>
-                    <span class="cf-badge" hidden=move || !d.with(|c| c.pinned)>{t.pinned}</span>
+                    <span class="cf-badge cf-pin" hidden=move || !d.with(|c| c.pinned)>{t.pinned}</span>
                     <span class="cf-badge" data-testid="pending"
                         hidden=move || !is(CommentStatus::Pending)>{t.pending}</span>
                     <a class="cf-perma" href=format!("#confab-{id}")><Time iso=created /></a>
@@ -91,8 +97,10 @@ pub fn CommentView(
                     data-testid=move || deleted().then_some("deleted")
                     inner_html=move || if deleted() { as_html(t.deleted) } else { d.with(|c| c.html.clone()) }></div>
                 <footer class="cf-foot" hidden=deleted>
-                    <Votes node shown=move || is(CommentStatus::Approved) />
-                    <button type="button" data-testid="reply" aria-expanded=move || replying.get().to_string()
+                    <Votes node shown=move || is(CommentStatus::Approved) && !own() />
+                    // A held comment is not yet public: nobody answers it.
+                    <button type="button" data-testid="reply" hidden=move || is(CommentStatus::Pending)
+                        aria-expanded=move || replying.get().to_string()
                         on:click=move |_| replying.update(|r| *r = !*r)>{t.reply}</button>
                     <OwnActions node />
                 </footer>

@@ -17,7 +17,10 @@ pub fn Votes(
     // i64 like the score, though a vote is -1, 0 or 1: one signal type
     // fewer in the wasm.
     let mine = RwSignal::new(stored);
+    // Why the last vote did not count, until the next one.
+    let failed = RwSignal::new("");
     let cast = move |v: i64| {
+        failed.set("");
         let key = key.clone();
         let old = mine.get_untracked();
         let new = if old == v { 0 } else { v };
@@ -34,7 +37,10 @@ pub fn Votes(
                     mine.set(r.value.into());
                     storage::set(&key, &r.value.to_string());
                 }
-                Err(_) => shift(new, old),
+                Err(e) => {
+                    shift(new, old);
+                    failed.set(c.t.error(e));
+                }
             }
         });
     };
@@ -50,6 +56,8 @@ pub fn Votes(
                 aria-pressed=move || (mine.get() == -1).to_string() on:click=move |_| cast2(-1)>
                 "▼"
             </button>
+            // Kept in the tree: a live region must exist before it speaks.
+            <span class="cf-notice cf-error" role="status" data-testid="vote-error">{move || failed.get()}</span>
         </span>
     }
 }

@@ -22,4 +22,5 @@ mod widget_placeholders;
 mod widget_retry;
 mod widget_story;
 mod widget_thread;
+mod widget_votes;
 mod xss;

@@ -103,6 +103,13 @@ async fn axe_core_finds_no_violations_in_the_light_and_the_dark_theme() {
         .unwrap();
     site.post_comment("A reply with a [link](https://example.org)", Some(id))
         .await;
+    // A code block wider than the thread scrolls, so it must take focus
+    // (axe: scrollable-region-focusable).
+    let wide = format!(
+        "```\n{}\n```",
+        "let timetable = [\"N1\", \"N2\", \"N3\"];".repeat(12)
+    );
+    site.post_comment(&wide, None).await;
     let b = browser().await;
     b.client.goto(&site.article).await.unwrap();
     b.wait_widget(

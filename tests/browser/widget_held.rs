@@ -38,14 +38,16 @@ async fn a_held_comment_is_announced_and_stays_visible_to_its_author_marked_awai
             "const li = root.querySelector('.cf-item');
              return li && [li.querySelector('[data-testid=pending]')?.textContent,
                            li.querySelector('.cf-body').textContent,
-                           root.querySelector('[data-testid=count]').textContent];",
+                           root.querySelector('[data-testid=count]').textContent,
+                           li.querySelector('[data-testid=reply]').hidden];",
             vec![],
         )
         .await;
-    // Nobody else sees it, so the public count stays at zero.
+    // Nobody else sees it, so the public count stays at zero, and nobody
+    // answers it yet.
     assert_eq!(
         mine,
-        json!(["Awaiting moderation", "Held back", "0 comments"])
+        json!(["Awaiting moderation", "Held back", "0 comments", true])
     );
     b.close().await;
 }

@@ -4,7 +4,8 @@
 use std::sync::LazyLock;
 
 use ammonia::{Builder, UrlRelative};
-use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
+use linkify::{LinkFinder, LinkKind};
+use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 /// Comments link out to the open web: search engines must not read those
 /// links as endorsements, and the target must not reach back to our page.
@@ -46,9 +47,51 @@ static SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
         .url_schemes(["http", "https", "mailto"].into())
         // A relative link would resolve against whichever site embeds us.
         .url_relative(UrlRelative::Deny)
-        .link_rel(Some(LINK_REL));
+        .link_rel(Some(LINK_REL))
+        // A code block that scrolls sideways must take keyboard focus to
+        // be read without a mouse (axe: scrollable-region-focusable).
+        .set_tag_attribute_value("pre", "tabindex", "0");
     b
 });
+
+/// Bare `http(s)://` addresses in text as links, as GFM autolinks them:
+/// not inside a link or code, where an address is meant as it stands.
+/// Whatever becomes a link still passes ammonia's scheme allowlist.
+fn autolinks<'a>() -> impl FnMut(Event<'a>) -> Vec<Event<'a>> {
+    let mut finder = LinkFinder::new();
+    finder.kinds(&[LinkKind::Url]);
+    let mut verbatim = 0usize;
+    move |event| match event {
+        Event::Start(tag @ (Tag::Link { .. } | Tag::CodeBlock(_))) => {
+            verbatim += 1;
+            vec![Event::Start(tag)]
+        }
+        Event::End(tag @ (TagEnd::Link | TagEnd::CodeBlock)) => {
+            verbatim = verbatim.saturating_sub(1);
+            vec![Event::End(tag)]
+        }
+        Event::Text(text) if verbatim == 0 && text.contains("://") => finder
+            .spans(&text)
+            .flat_map(|span| {
+                let part = CowStr::from(span.as_str().to_owned());
+                match span.kind() {
+                    Some(LinkKind::Url) => vec![
+                        Event::Start(Tag::Link {
+                            link_type: LinkType::Autolink,
+                            dest_url: part.clone(),
+                            title: "".into(),
+                            id: "".into(),
+                        }),
+                        Event::Text(part),
+                        Event::End(TagEnd::Link),
+                    ],
+                    _ => vec![Event::Text(part)],
+                }
+            })
+            .collect(),
+        other => vec![other],
+    }
+}
 
 /// Renders comment markdown. Raw HTML is shown as text, not dropped, so the
 /// author sees what they typed; images become their alt text because an
@@ -73,6 +116,7 @@ pub fn render(source: &str) -> String {
         }
         other => Some(other),
     });
+    let events = events.flat_map(autolinks());
     let mut unsafe_html = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut unsafe_html, events);
     // pulldown-cmark escapes text but passes link targets through: ammonia
@@ -138,10 +182,30 @@ mod tests {
     }
 
     #[test]
-    fn code_blocks_keep_their_content_escaped() {
+    fn code_blocks_keep_their_content_escaped_and_take_focus() {
         assert_eq!(
             render("```\n<b>\n```"),
-            "<pre><code>&lt;b&gt;\n</code></pre>"
+            "<pre tabindex=\"0\"><code>&lt;b&gt;\n</code></pre>"
         );
+    }
+
+    #[test]
+    fn bare_addresses_become_links_but_not_in_code_or_links() {
+        let rel = super::LINK_REL;
+        assert_eq!(
+            render("see https://example.org/a?b=1, then"),
+            format!(
+                r#"<p>see <a href="https://example.org/a?b=1" rel="{rel}">https://example.org/a?b=1</a>, then</p>"#
+            )
+        );
+        assert_eq!(
+            render("`https://x.org`"),
+            "<p><code>https://x.org</code></p>"
+        );
+        assert!(!render("```\nhttps://x.org\n```").contains("<a"));
+        let linked = render("[site](https://a.org) https://b.org");
+        assert_eq!(linked.matches("<a ").count(), 2, "{linked}");
+        // A scheme ammonia does not allow stays text.
+        assert!(!render("javascript://x.org%0aalert(1)").contains("href"));
     }
 }

@@ -6,7 +6,8 @@ use confab_testkit::on_both_backends;
 
 on_both_backends!(
     a_preview_renders_like_the_real_thing,
-    a_preview_refuses_empty_bodies_and_unknown_origins
+    a_preview_refuses_empty_bodies_and_unknown_origins,
+    a_bare_address_is_a_link_and_a_code_block_takes_focus_in_the_stored_comment
 );
 
 async fn a_preview_renders_like_the_real_thing(backend: Backend) {
@@ -37,4 +38,23 @@ async fn a_preview_refuses_empty_bodies_and_unknown_origins(backend: Backend) {
         .await
         .unwrap();
     assert_error(r, 403, ErrorCode::OriginNotAllowed).await;
+}
+
+async fn a_bare_address_is_a_link_and_a_code_block_takes_focus_in_the_stored_comment(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let body = "Timetables: https://transit.example/night?route=N1\n\n```\nhttps://not.a.link\n```";
+    let r = app
+        .post_comment_raw(&json!({ "page": "/p", "body": body }))
+        .await;
+    assert_eq!(r.status(), 201);
+    let html = &app.thread("/p").await.comments[0].html;
+    let link = r#"<a href="https://transit.example/night?route=N1" rel="nofollow ugc noopener noreferrer">"#;
+    assert!(html.contains(link), "{html}");
+    assert!(
+        html.contains(r#"<pre tabindex="0"><code>https://not.a.link"#),
+        "{html}"
+    );
+    assert_eq!(html.matches("<a ").count(), 1, "{html}");
 }
