@@ -47,13 +47,23 @@ pub fn Thread(
     };
     provide_context(c);
     let sort = RwSignal::new(Sort::Oldest);
+    // The order of the list on screen: a new order that fails to load
+    // leaves the list and its label as they were, and says why.
+    let shown = RwSignal::new(None::<Sort>);
     let load = RwSignal::new(Phase::Busy);
     let cursor = RwSignal::new(None::<String>);
 
     let got = move |r: ApiResult<Page>, more: bool| match r {
-        Ok(page) => show(c, page, more, cursor, load),
-        Err(e) => load.set(Phase::Failed(t.error(e))),
+        Ok(page) => {
+            shown.set(Some(sort.get_untracked()));
+            show(c, page, more, cursor, load)
+        }
+        Err(e) => {
+            sort.set(shown.get_untracked().unwrap_or(Sort::Oldest));
+            load.set(Phase::Failed(t.error(e)));
+        }
     };
+
     // Appends one page of the thread; the first page replaces the thread.
     let fetch = move |more: bool| {
         let after = if more { cursor.get_untracked() } else { None };
@@ -88,7 +98,7 @@ pub fn Thread(
                 <h2 data-testid="count">{move || t.count(c.total.get())}</h2>
                 <label class="cf-sort">
                     <span>{t.sort}</span>
-                    <select data-testid="sort" on:change=move |ev| {
+                    <select data-testid="sort" prop:value=move || sort.get().as_str() on:change=move |ev| {
                         let v = event_target_value(&ev);
                         sort.set(sorts.iter().find(|s| s.0.as_str() == v).map_or(Sort::Oldest, |s| s.0));
                         fetch(false);

@@ -20,6 +20,7 @@ mod widget_languages;
 mod widget_live;
 mod widget_placeholders;
 mod widget_retry;
+mod widget_states;
 mod widget_story;
 mod widget_thread;
 mod widget_votes;
