@@ -153,6 +153,12 @@ pub struct Limits {
     pub login_failures_per_email: u32,
     /// The longest such wait, in seconds.
     pub login_delay_max_secs: u64,
+    /// Open event streams from one IP address, per instance; past it, 429.
+    /// 0 is off.
+    pub streams_per_ip: u32,
+    /// Open event streams in all, per instance; keep it below
+    /// `max_connections`, so plain requests still get through. 0 is off.
+    pub max_streams: u32,
 }
 
 impl Limits {
@@ -186,6 +192,8 @@ impl Default for Limits {
             login_failures_per_ip: 20,
             login_failures_per_email: 5,
             login_delay_max_secs: 300,
+            streams_per_ip: 16,
+            max_streams: 256,
         }
     }
 }

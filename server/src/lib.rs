@@ -16,6 +16,7 @@ pub mod moderation;
 pub mod notify;
 pub mod ratelimit;
 pub mod store;
+pub mod streams;
 
 use std::{future::Future, sync::Arc, time::Duration};
 
@@ -73,6 +74,8 @@ pub struct Shared {
     pub logins: Arc<ratelimit::RateLimiter>,
     /// The growing waits after failed logins per e-mail.
     pub login_delays: Arc<login_delays::LoginDelays>,
+    /// Open event streams, capped per address and in all.
+    pub streams: Arc<streams::Streams>,
     pub spam: Arc<moderation::spam::SpamModels>,
     pub mailer: Option<Arc<moderation::mail::Mailer>>,
     /// Signs e-mailed links and author tokens; the same on every instance.
@@ -130,6 +133,7 @@ impl AppState {
             authors: Arc::new(ratelimit::RateLimiter::new(Duration::from_secs(60 * 60))),
             logins: Arc::new(ratelimit::RateLimiter::new(Duration::from_secs(15 * 60))),
             login_delays: Arc::default(),
+            streams: streams::Streams::new(config.limits.streams_per_ip, config.limits.max_streams),
             spam: Arc::new(moderation::spam::SpamModels::new(Duration::from_secs(
                 config.spam.reload_secs,
             ))),

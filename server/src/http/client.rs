@@ -56,13 +56,30 @@ impl FromRequestParts<AppState> for Address {
     }
 }
 
-/// The caller's address and today's salted hash of it.
-async fn address(parts: &Parts, state: &AppState) -> Result<(Option<IpAddr>, String)> {
+/// The caller's address as it is now, for what is counted in memory only
+/// (open event streams) and never stored.
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        Ok(Self(ip_of(parts, state)))
+    }
+}
+
+/// The peer's address, or the one a trusted proxy forwarded for.
+fn ip_of(parts: &Parts, state: &AppState) -> Option<IpAddr> {
     let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
-    let ip = client_ip(peer, &parts.headers, &state.config.trusted_proxies);
+    client_ip(peer, &parts.headers, &state.config.trusted_proxies)
+}
+
+/// The caller's address and today's salted hash of it.
+async fn address(parts: &Parts, state: &AppState) -> Result<(Option<IpAddr>, String)> {
+    let ip = ip_of(parts, state);
     let salt = state.store.daily_salt(now_ms() / DAY_MS).await?;
     let text = ip.map(|ip| ip.to_string()).unwrap_or_default();
     Ok((ip, secrets::ip_hash(&salt, &text)))

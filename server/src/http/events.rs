@@ -12,9 +12,16 @@ use serde::Deserialize;
 use tokio_stream::wrappers::BroadcastStream;
 use utoipa::IntoParams;
 
-use super::extract::{self, AppPath, AppQuery, Origin};
+use super::{
+    client::ClientAddr,
+    extract::{self, AppPath, AppQuery, Origin},
+};
 use crate::{domain::PageKey, AppState, Error, Result};
 use confab_api::ErrorBody;
+
+/// When a refused stream may try again: a page left open elsewhere may
+/// have closed by then.
+const STREAM_RETRY_SECS: u64 = 30;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -34,6 +41,7 @@ pub struct EventsQuery {
         (status = 403, description = "`origin_not_allowed`", body = ErrorBody),
         (status = 404, description = "`site_not_found`", body = ErrorBody),
         (status = 422, description = "`validation`: bad page key", body = ErrorBody),
+        (status = 429, description = "`rate_limited`, with `Retry-After`: too many open streams from this address (`limits.streams_per_ip`) or in all (`limits.max_streams`)", body = ErrorBody),
     )
 )]
 pub async fn events(
@@ -41,9 +49,14 @@ pub async fn events(
     AppPath(slug): AppPath<String>,
     AppQuery(q): AppQuery<EventsQuery>,
     origin: Origin,
+    ClientAddr(ip): ClientAddr,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>> {
     let site = extract::site(&state, &slug, &origin).await?;
     let key = PageKey::parse(&q.page).map_err(|m| Error::invalid("page", m))?;
+    // Held by the stream: its place comes back when the stream ends.
+    let slot = state.streams.open(ip).ok_or(Error::RateLimited {
+        retry_after_secs: STREAM_RETRY_SECS,
+    })?;
     let (site, page) = (site.slug, key.to_string());
     let mut shutdown = state.shutdown.clone();
     let stream = BroadcastStream::new(state.events.subscribe())
@@ -67,6 +80,10 @@ pub async fn events(
         })
         .take_until(async move {
             let _ = shutdown.wait_for(|stopping| *stopping).await;
+        })
+        .map(move |event| {
+            let _held = &slot;
+            event
         });
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -122,6 +122,8 @@ fn the_example_config_names_every_key_of_every_config_struct() {
             login_failures_per_ip,
             login_failures_per_email,
             login_delay_max_secs,
+            streams_per_ip,
+            max_streams,
         })
     );
     assert_eq!(

@@ -27,6 +27,7 @@ mod counts;
 mod crash;
 mod edits;
 mod errors;
+mod event_caps;
 mod events;
 mod flood;
 mod hardening;
