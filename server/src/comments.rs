@@ -160,7 +160,12 @@ pub fn row(
         url,
         parent: post.parent,
         max_depth: i64::from(state.config.max_depth),
-        avatar: secrets::avatar(&site.slug, email.as_deref(), &author, &poster.voter),
+        avatar: secrets::avatar(
+            &state.signing_key,
+            &site.slug,
+            email.as_deref(),
+            &poster.voter,
+        ),
         author,
         email,
         website,

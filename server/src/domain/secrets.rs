@@ -45,15 +45,20 @@ pub fn voter(author_token: Option<&str>, ip_hash: &str) -> String {
     }
 }
 
-/// The avatar seed: a hash of who the author says they are, scoped to the
-/// site, so the widget draws the same identicon each time without any
-/// third-party avatar service learning an address.
-pub fn avatar(site: &str, email: Option<&str>, author: &str, voter: &str) -> String {
-    let who = email
-        .map(|e| e.to_lowercase())
-        .or_else(|| (!author.is_empty()).then(|| author.to_owned()))
-        .unwrap_or_else(|| voter.to_owned());
-    hex::encode(&Sha256::digest(format!("{site}\0{who}").as_bytes())[..16])
+/// The avatar seed, so the widget draws the same identicon each time
+/// without any avatar service learning an address: the author's e-mail,
+/// else who posted (their author token, else the day's address hash), but
+/// never the typed name, which anyone can type. Keyed with the server's
+/// secret and scoped to the site: without the key, a guessed e-mail cannot
+/// be checked against a public avatar (#20, item 2). Stored with each
+/// comment, so earlier comments keep the picture they were drawn with.
+pub fn avatar(key: &[u8], site: &str, email: Option<&str>, voter: &str) -> String {
+    let who = email.map_or_else(|| voter.to_owned(), str::to_lowercase);
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
+        unreachable!("HMAC accepts keys of any length")
+    };
+    mac.update(format!("avatar\0{site}\0{who}").as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..16])
 }
 
 #[cfg(test)]
@@ -82,11 +87,24 @@ mod tests {
 
     #[test]
     fn avatars_prefer_the_email_and_ignore_its_case() {
+        let k = b"key";
         assert_eq!(
-            avatar("s", Some("A@B.c"), "Ann", "v"),
-            avatar("s", Some("a@b.c"), "Bob", "w")
+            avatar(k, "s", Some("A@B.c"), "v"),
+            avatar(k, "s", Some("a@b.c"), "w")
         );
-        assert_ne!(avatar("s", None, "Ann", "v"), avatar("t", None, "Ann", "v"));
-        assert_eq!(avatar("s", None, "", "v").len(), 32);
+        assert_ne!(avatar(k, "s", None, "v"), avatar(k, "t", None, "v"));
+        assert_ne!(avatar(k, "s", None, "v"), avatar(k, "s", None, "w"));
+        assert_eq!(avatar(k, "s", None, "v").len(), 32);
+    }
+
+    #[test]
+    fn an_avatar_does_not_confirm_a_guessed_email_without_the_key() {
+        let unkeyed = hex::encode(&Sha256::digest(b"s\0maria@example.org")[..16]);
+        let keyed = avatar(b"key", "s", Some("maria@example.org"), "v");
+        assert_ne!(keyed, unkeyed);
+        assert_ne!(
+            keyed,
+            avatar(b"another key", "s", Some("maria@example.org"), "v")
+        );
     }
 }

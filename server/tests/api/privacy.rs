@@ -28,8 +28,53 @@ fn needles(ip: &str) -> Vec<String> {
 
 on_both_backends!(
     a_dump_of_the_database_contains_no_raw_ip_address,
-    no_public_response_contains_a_readers_email
+    no_public_response_contains_a_readers_email,
+    an_avatar_confirms_no_guessed_email_and_a_typed_name_borrows_no_ones_picture
 );
+
+/// The avatar of the comment `name` posts as `author` with `email`.
+async fn avatar_of(app: &TestApp, name: &str, author: &str, email: Option<&str>) -> String {
+    // Each body its own, or the duplicate check would refuse the repeat.
+    static POSTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = POSTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let body = json!({ "page": "/p", "body": format!("{name} was here, visit {n}"),
+                       "author": author, "email": email });
+    let r = app.post_comment_as(name, &body).await;
+    assert_eq!(r.status(), 201);
+    let v: serde_json::Value = r.json().await.unwrap();
+    v["comment"]["avatar"].as_str().unwrap().to_owned()
+}
+
+async fn an_avatar_confirms_no_guessed_email_and_a_typed_name_borrows_no_ones_picture(
+    backend: Backend,
+) {
+    let app = spawn_app_with(backend, |c| c.limits.posts_per_minute_ip = 0).await;
+    let maria = avatar_of(&app, "maria", "Maria Okafor", Some(EMAIL)).await;
+    // The public formula of old: anyone could hash a guess and compare.
+    let guess = hex::encode(&Sha256::digest(format!("demo\0{}", EMAIL.to_lowercase()))[..16]);
+    assert_ne!(maria, guess);
+    // Stable for the same e-mail, whoever types it and however cased.
+    let again = avatar_of(
+        &app,
+        "maria-on-her-phone",
+        "M.",
+        Some(&EMAIL.to_uppercase()),
+    )
+    .await;
+    assert_eq!(again, maria);
+    // Typing her name without her e-mail draws someone else's picture, and
+    // each reader keeps their own.
+    let impostor = avatar_of(&app, "impostor", "Maria Okafor", None).await;
+    assert_ne!(impostor, maria);
+    assert_eq!(
+        avatar_of(&app, "impostor", "Maria Okafor", None).await,
+        impostor
+    );
+    assert_ne!(
+        avatar_of(&app, "someone", "Maria Okafor", None).await,
+        impostor
+    );
+}
 
 async fn a_dump_of_the_database_contains_no_raw_ip_address(backend: Backend) {
     let app = spawn_app_with(backend, |c| {
