@@ -249,7 +249,8 @@ async fn bulk_comments(
         .fetch_one(&mut *db)
         .await?;
     let base = max_id + 1;
-    let avatar = confab::domain::secrets::avatar("demo", None, "bulk", "bulk");
+    // Bulk rows share one picture; any key draws one.
+    let avatar = confab::domain::secrets::avatar(b"bench", "demo", None, "bulk");
     let chunk = 1000 * PER_PAGE;
     let total = pages * PER_PAGE;
     let mut start = 0;
