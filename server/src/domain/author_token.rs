@@ -48,10 +48,7 @@ pub fn verify(token: &str, key: &[u8]) -> bool {
 }
 
 fn mac(key: &[u8], id: &str) -> Hmac<Sha256> {
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
-        unreachable!("HMAC accepts keys of any length")
-    };
-    mac.update(CONTEXT);
+    let mut mac = super::secrets::mac(key, CONTEXT);
     mac.update(id.as_bytes());
     mac
 }

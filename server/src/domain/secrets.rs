@@ -29,11 +29,17 @@ pub fn token_hash(token: &str) -> String {
 /// The IP address keyed with the day's salt: the same visitor is the same
 /// hash for a day (enough for votes and abuse limits), and unlinkable after.
 pub fn ip_hash(salt: &str, ip: &str) -> String {
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(salt.as_bytes()) else {
+    hex::encode(mac(salt.as_bytes(), ip.as_bytes()).finalize().into_bytes())
+}
+
+/// HMAC-SHA256 of `data` under `key`, for every keyed hash and signature
+/// here (`signed`, `author_token`), to finish or to verify.
+pub fn mac(key: &[u8], data: &[u8]) -> Hmac<Sha256> {
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
         unreachable!("HMAC accepts keys of any length")
     };
-    mac.update(ip.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    mac.update(data);
+    mac
 }
 
 /// Who is voting: the widget's long-lived author token when it sends one, the
@@ -54,11 +60,8 @@ pub fn voter(author_token: Option<&str>, ip_hash: &str) -> String {
 /// comment, so earlier comments keep the picture they were drawn with.
 pub fn avatar(key: &[u8], site: &str, email: Option<&str>, voter: &str) -> String {
     let who = email.map_or_else(|| voter.to_owned(), str::to_lowercase);
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
-        unreachable!("HMAC accepts keys of any length")
-    };
-    mac.update(format!("avatar\0{site}\0{who}").as_bytes());
-    hex::encode(&mac.finalize().into_bytes()[..16])
+    let seed = mac(key, format!("avatar\0{site}\0{who}").as_bytes());
+    hex::encode(&seed.finalize().into_bytes()[..16])
 }
 
 #[cfg(test)]

@@ -4,8 +4,9 @@
 //! `secret_key`, shared by every instance, so any instance can check a link.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use hmac::Mac;
+
+use super::secrets::mac;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkClaim {
@@ -53,14 +54,6 @@ impl LinkClaim {
         };
         (parts.next().is_none() && claim.expires > now_ms).then_some(claim)
     }
-}
-
-fn mac(key: &[u8], data: &[u8]) -> Hmac<Sha256> {
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
-        unreachable!("HMAC accepts keys of any length")
-    };
-    mac.update(data);
-    mac
 }
 
 #[cfg(test)]
