@@ -60,7 +60,6 @@
       title: data("title") || document.title,
       url: canonical || location.href,
       theme: data("theme") || "auto",
-      follow: !data("theme") || data("theme") == "auto",
       lang,
     };
   };
@@ -77,7 +76,7 @@
     const c = config(el);
     // Followed as the page changes: a dark-mode switch on <html> or <body>,
     // or the OS's, which a page's own stylesheet may follow.
-    if (c.follow) {
+    if (c.theme == "auto") {
       const follow = () => host.setAttribute("data-theme", (c.theme = shade(el)));
       follow();
       const seen = new MutationObserver(follow);
