@@ -116,6 +116,18 @@ fn listing_html(confab: &str) -> String {
     )
 }
 
+/// JavaScript defining `overflow()`: how far the page scrolls sideways, and
+/// the widget's elements that stick out of the window. Prepended to a
+/// script run by [`Browser::in_widget`].
+pub const OVERFLOW: &str = "const overflow = () => {
+    const page = document.documentElement;
+    const wide = [...root.querySelectorAll('*')].filter((e) => {
+        const r = e.getBoundingClientRect();
+        return r.width && (r.left < -0.5 || r.right > page.clientWidth + 0.5);
+    }).map((e) => e.className || e.tagName);
+    return { page: page.scrollWidth - page.clientWidth, wide };
+};";
+
 /// A headless Chromium with its own profile, closed when dropped.
 pub struct Browser {
     pub client: Client,
@@ -175,6 +187,26 @@ impl Browser {
             )
             .await
             .unwrap()
+    }
+
+    /// Scrolls the first placeholder into view, as a reader scrolling down
+    /// to the comments does (the widget loads only near the viewport).
+    pub async fn scroll_to_widget(&self) {
+        let scroll = "document.querySelector('[data-confab]').scrollIntoView(); return true";
+        self.js(scroll, vec![]).await;
+    }
+
+    /// Saves what the reader sees around the widget's element `at` (a
+    /// selector in its shadow root) as `<name>.png` among the test
+    /// artifacts, for people to look at.
+    pub async fn screenshot(&self, name: &str, at: &str) {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("artifacts");
+        std::fs::create_dir_all(&dir).unwrap();
+        let scroll = "root.querySelector(args[0]).scrollIntoView({ block: 'center' }); return true";
+        self.in_widget(scroll, vec![json!(at)]).await;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, self.client.screenshot().await.unwrap()).unwrap();
+        eprintln!("{name}: {}", path.display());
     }
 
     /// Runs `script` in the page with `args`, returning its JSON result.
@@ -238,12 +270,17 @@ impl Site {
     /// Posts a comment through the API as another reader would, from the
     /// article's origin; returns the created comment's JSON.
     pub async fn post_comment(&self, body: &str, parent: Option<i64>) -> Value {
+        self.post_comment_as("Ada", body, parent).await
+    }
+
+    /// Like [`Site::post_comment`], by `author`.
+    pub async fn post_comment_as(&self, author: &str, body: &str, parent: Option<i64>) -> Value {
         let origin = self.article.split("/news/").next().unwrap().to_owned();
         let resp = reqwest::Client::new()
             .post(format!("{}api/v1/sites/demo/comments", self.confab))
             .header("origin", origin)
             .json(
-                &json!({ "page": "/news/night-buses-return", "author": "Ada",
+                &json!({ "page": "/news/night-buses-return", "author": author,
                            "body": body, "parent": parent }),
             )
             .send()

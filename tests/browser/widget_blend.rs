@@ -4,20 +4,8 @@
 use serde_json::{json, Value};
 
 use crate::harness::{
-    browser, browser_in_dark_mode, site_with_article_changed, spawn_site, Browser, Site,
+    browser, browser_in_dark_mode, site_with_article_changed, spawn_site, Browser, Site, OVERFLOW,
 };
-
-/// Saves what the reader sees around the widget's element `at` (a
-/// selector in its shadow root), for people to look at.
-async fn screenshot(b: &Browser, name: &str, at: &str) {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("artifacts");
-    std::fs::create_dir_all(&dir).unwrap();
-    let scroll = "root.querySelector(args[0]).scrollIntoView({ block: 'center' }); return true";
-    b.in_widget(scroll, vec![json!(at)]).await;
-    let path = dir.join(format!("{name}.png"));
-    std::fs::write(&path, b.client.screenshot().await.unwrap()).unwrap();
-    eprintln!("{name}: {}", path.display());
-}
 
 /// The widget's theme, its own background and its text colour, once its
 /// theme is `theme`.
@@ -51,7 +39,7 @@ async fn a_light_page_gets_the_light_widget_on_a_dark_os_and_a_dark_page_the_dar
     let light = json!({ "theme": "light", "background": "rgba(0, 0, 0, 0)",
                         "text": "rgb(31, 35, 40)" });
     assert_eq!(colours(&b, "light").await, light);
-    screenshot(&b, "blend-light-page-dark-os", ".cf-item").await;
+    b.screenshot("blend-light-page-dark-os", ".cf-item").await;
 
     // The page switches itself to dark, as a site's own toggle does.
     let dark_page = "document.body.style.background = '#181a1b'; document.body.style.color = '#ddd'; return true";
@@ -59,7 +47,7 @@ async fn a_light_page_gets_the_light_widget_on_a_dark_os_and_a_dark_page_the_dar
     let dark = json!({ "theme": "dark", "background": "rgba(0, 0, 0, 0)",
                        "text": "rgb(230, 237, 243)" });
     assert_eq!(colours(&b, "dark").await, dark);
-    screenshot(&b, "blend-dark-page", ".cf-item").await;
+    b.screenshot("blend-dark-page", ".cf-item").await;
     b.close().await;
 }
 
@@ -144,8 +132,7 @@ async fn a_reply_form_at_the_deepest_level_fits_a_phone_at_320_and_390_px() {
     for width in [320, 390] {
         b.client.set_window_size(width, 844).await.unwrap();
         b.client.goto(&site.article).await.unwrap();
-        let scroll = "document.querySelector('[data-confab]').scrollIntoView(); return true";
-        b.js(scroll, vec![]).await;
+        b.scroll_to_widget().await;
         b.wait_widget(
             "the deepest reply",
             "return root.querySelectorAll('.cf-item').length == 5",
@@ -161,21 +148,21 @@ async fn a_reply_form_at_the_deepest_level_fits_a_phone_at_320_and_390_px() {
         let overflow = b
             .wait_widget(
                 "the open reply form",
-                "const forms = root.querySelectorAll('.cf-c > .cf-form');
-                 if (!forms.length) return null;
-                 const page = document.documentElement;
-                 const wide = [...root.querySelectorAll('*')].filter((e) => {
-                     const r = e.getBoundingClientRect();
-                     return r.width && (r.left < -0.5 || r.right > page.clientWidth + 0.5);
-                 }).map((e) => e.className || e.tagName);
-                 const text = root.querySelectorAll('.cf-body')[4].getBoundingClientRect().width;
-                 return { page: page.scrollWidth - page.clientWidth, wide, roomy: text > page.clientWidth / 2 };",
+                &format!(
+                    "{OVERFLOW}
+                     const forms = root.querySelectorAll('.cf-c > .cf-form');
+                     if (!forms.length) return null;
+                     const text = root.querySelectorAll('.cf-body')[4].getBoundingClientRect().width;
+                     return {{ ...overflow(),
+                              roomy: text > document.documentElement.clientWidth / 2 }};"
+                ),
                 vec![],
             )
             .await;
         let fits = json!({ "page": 0, "wide": [], "roomy": true });
         assert_eq!(overflow, fits, "at {width} px");
-        screenshot(&b, &format!("deep-reply-{width}px"), ".cf-c > .cf-form").await;
+        b.screenshot(&format!("deep-reply-{width}px"), ".cf-c > .cf-form")
+            .await;
     }
     b.close().await;
 }

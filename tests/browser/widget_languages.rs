@@ -5,7 +5,7 @@
 use axum::{extract::Path, response::Html, routing::get};
 use serde_json::{json, Map, Value};
 
-use crate::harness::{browser, site_and_article_elsewhere, spawn_site, Browser, Site};
+use crate::harness::{browser, site_and_article_elsewhere, spawn_site, Browser, Site, OVERFLOW};
 
 /// The language files, by tag (`zh-Hant` from `zh-Hant.json`), sorted.
 fn languages() -> Vec<(String, Map<String, Value>)> {
@@ -43,7 +43,7 @@ async fn site_in_every_language() -> (Site, String) {
 
 /// The widget once it shows `n` comments (or its empty state): its
 /// language and direction, what it says, what `Intl` says it should, and
-/// any element wider than the window.
+/// any element wider than the window (after [`OVERFLOW`]).
 const READ: &str = "const [n, lang] = args;
     const q = (s) => root.querySelector(s);
     const all = (s) => [...root.querySelectorAll(s)].map((e) => e.textContent);
@@ -51,11 +51,6 @@ const READ: &str = "const [n, lang] = args;
     if (n ? root.querySelectorAll('.cf-item').length < n : !empty) return null;
     const host = q('.confab');
     const rules = new Intl.PluralRules(lang);
-    const page = document.documentElement;
-    const wide = [...root.querySelectorAll('*')].filter((e) => {
-        const r = e.getBoundingClientRect();
-        return r.width && (r.left < -0.5 || r.right > page.clientWidth + 0.5);
-    }).map((e) => e.className || e.tagName);
     return {
         lang: host.lang, dir: host.dir,
         count: q('[data-testid=count]').textContent,
@@ -74,7 +69,7 @@ const READ: &str = "const [n, lang] = args;
             reply: q('[data-testid=reply]')?.textContent ?? null,
             empty: empty?.textContent ?? null,
         },
-        overflow: { page: page.scrollWidth - page.clientWidth, wide },
+        overflow: overflow(),
     };";
 
 /// What the widget must say in the language of `file` with `n` comments.
@@ -99,6 +94,7 @@ async fn every_language_shows_all_its_texts_and_plurals_and_fits_a_phone() {
     b.client.set_window_size(320, 800).await.unwrap();
     let width = b.js("return innerWidth", vec![]).await;
     assert_eq!(width, json!(320), "a phone's width");
+    let read = format!("{OVERFLOW}\n{READ}");
     let langs = languages();
     assert!(langs.len() >= 22);
     let mut posted = 0;
@@ -114,12 +110,11 @@ async fn every_language_shows_all_its_texts_and_plurals_and_fits_a_phone() {
                 .unwrap();
             // On a phone the article is long: the widget loads as a reader
             // scrolls down to it.
-            let scroll = "document.querySelector('[data-confab]').scrollIntoView(); return true";
-            b.js(scroll, vec![]).await;
+            b.scroll_to_widget().await;
             let shown = b
                 .wait_widget(
                     &format!("{lang} with {n}"),
-                    READ,
+                    &read,
                     vec![json!(n), json!(lang)],
                 )
                 .await;
@@ -210,8 +205,6 @@ async fn arabic_and_hebrew_threads_indent_replies_from_the_right() {
         .as_i64()
         .unwrap();
     site.post_comment("And its reply", Some(id)).await;
-    let artifacts = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("artifacts");
-    std::fs::create_dir_all(&artifacts).unwrap();
     let b = browser().await;
     for lang in ["ar", "he"] {
         b.client
@@ -235,30 +228,10 @@ async fn arabic_and_hebrew_threads_indent_replies_from_the_right() {
             (at(reply, "left") - at(comment, "left")).abs() < 1.0,
             "{lang}: {boxes}"
         );
-        let shot = artifacts.join(format!("thread-{lang}.png"));
-        let scroll = "document.querySelector('[data-confab]').scrollIntoView(); return true";
-        b.js(scroll, vec![]).await;
-        std::fs::write(&shot, b.client.screenshot().await.unwrap()).unwrap();
-        eprintln!(
-            "the {lang} thread, for people to look at: {}",
-            shot.display()
-        );
+        b.screenshot(&format!("thread-{lang}"), ".cf-item").await;
         assert_eq!(b.axe_violations().await, json!([]), "axe in {lang}");
     }
     b.close().await;
-}
-
-/// Posts `body` by `author` to the demo article.
-async fn post_as(site: &Site, author: &str, body: &str) {
-    let origin = site.article.split("/news/").next().unwrap();
-    let resp = reqwest::Client::new()
-        .post(format!("{}api/v1/sites/demo/comments", site.confab))
-        .header("origin", origin)
-        .json(&json!({ "page": "/news/night-buses-return", "author": author, "body": body }))
-        .send()
-        .await
-        .unwrap();
-    assert!(resp.status().is_success(), "post: {}", resp.status());
 }
 
 #[tokio::test]
@@ -273,7 +246,7 @@ async fn each_comment_takes_the_direction_of_its_first_strong_letter() {
         ("Ben", "« Bonjour » مرحبا", "ltr"),
     ];
     for (author, body, _) in comments {
-        post_as(&site, author, body).await;
+        site.post_comment_as(author, body, None).await;
     }
     let b = browser().await;
     b.client.goto(&site.article).await.unwrap();
