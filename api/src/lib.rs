@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub mod admin;
+pub mod avatar;
+pub mod texts;
 
 /// Where a comment stands in moderation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,6 +229,35 @@ pub struct CountsRequest {
 pub struct Counts {
     /// Visible comments per requested page key; unknown pages count 0.
     pub counts: BTreeMap<String, i64>,
+}
+
+/// `GET /api/v1/sites/{site}/recent`: the site's latest published
+/// comments, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Recent {
+    pub comments: Vec<RecentComment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecentComment {
+    pub id: i64,
+    /// The page key.
+    pub page: String,
+    /// The page's title, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The page's address, when known (always on one of the site's origins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = "uri"))]
+    pub url: Option<String>,
+    /// Empty for an anonymous comment.
+    pub author: String,
+    /// The start of the comment's text, plain, on one line.
+    pub excerpt: String,
+    /// RFC 3339, UTC.
+    pub created: String,
 }
 
 /// `POST /api/v1/preview`.

@@ -6,12 +6,12 @@
 //! per element in the wasm instead of a build and a rebuild for every
 //! variant, which is most of the widget's size budget.
 
-use confab_api::CommentStatus;
+use confab_api::{avatar::svg, CommentStatus};
 use leptos::prelude::*;
 
 use crate::{
-    avatar::svg, composer::Composer, i18n::as_html, model::ctx, model::Node,
-    more_replies::MoreReplies, own::OwnActions, storage, time::Time, votes::Votes,
+    composer::Composer, i18n::as_html, model::ctx, model::Node, more_replies::MoreReplies,
+    own::OwnActions, storage, time::Time, votes::Votes,
 };
 
 /// Replies deeper than this are no longer indented (the server attaches

@@ -10,7 +10,6 @@
 use wasm_bindgen::prelude::*;
 
 mod api;
-mod avatar;
 mod comment;
 mod composer;
 mod editor;

@@ -1,6 +1,7 @@
 //! Identicons drawn here from the comment's `avatar` hash: a 5×5 grid,
 //! mirrored left to right, in a colour from the same hash. No avatar
-//! service ever sees the reader.
+//! service ever sees the reader. Shared: the widget draws them, and the
+//! server's HTML thread draws the same ones.
 
 /// The cells of the left half and middle column, bit `row * 3 + col`.
 type Cells = u16;
