@@ -113,6 +113,34 @@ fn main() {
     fs::write(out.join("assets.rs"), table).unwrap();
     fs::write(out.join("dashboard.rs"), dashboard).unwrap();
     fs::write(out.join("widget_built.rs"), built.to_string()).unwrap();
+    embed_texts(&out, &manifest_dir.join("../app/i18n"));
+}
+
+/// The widget's language files as `(code, JSON)`, straight from `app/i18n/`
+/// (not from the built widget, so the server's own pages speak every
+/// language even when the widget is not built).
+fn embed_texts(out: &std::path::Path, dir: &std::path::Path) {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    let mut table = String::from("&[\n");
+    for path in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+    {
+        let code = path.file_stem().unwrap().to_str().unwrap();
+        let path = path.canonicalize().unwrap();
+        writeln!(
+            table,
+            "({code:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .unwrap();
+    }
+    table.push(']');
+    fs::write(out.join("texts.rs"), table).unwrap();
 }
 
 /// Embeds the widget's language files (`dist/i18n/<code>.json`, copied there

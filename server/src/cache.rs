@@ -29,9 +29,16 @@ pub use crate::encoded::Encoded;
 /// `(site slug, page key)`.
 pub type PageId = (String, String);
 
-/// What varies between responses for one page: `(sort, cursor, limit,
-/// parent)`; a parent's replies are a variant of their page.
-pub type Variant = (&'static str, Option<String>, usize, Option<i64>);
+/// What varies between responses for one page: `(form, sort, cursor,
+/// limit, parent)`, where the form is `json`, `atom`, or the language of
+/// the HTML thread; a parent's replies are a variant of their page.
+pub type Variant = (
+    &'static str,
+    &'static str,
+    Option<String>,
+    usize,
+    Option<i64>,
+);
 
 /// The `limit`s cached besides the configured page size: what a client
 /// asking for a round number would send. Other limits are served uncached.
@@ -252,7 +259,7 @@ impl Page {
 /// What storing `cached` costs: every coding of the body, the ETag and the
 /// key, plus the bookkeeping.
 fn weight(page: &PageId, variant: &Variant, cached: &Encoded) -> usize {
-    let key = page.0.len() + page.1.len() + variant.1.as_ref().map_or(0, String::len);
+    let key = page.0.len() + page.1.len() + variant.2.as_ref().map_or(0, String::len);
     cached.held() + key + ENTRY_OVERHEAD
 }
 

@@ -5,11 +5,11 @@ fn page(k: &str) -> PageId {
 }
 
 fn variant() -> Variant {
-    ("oldest", None, 50, None)
+    ("json", "oldest", None, 50, None)
 }
 
 fn limit(n: usize) -> Variant {
-    ("oldest", None, n, None)
+    ("json", "oldest", None, n, None)
 }
 
 fn body(s: &str) -> Arc<Encoded> {

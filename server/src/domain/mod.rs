@@ -11,6 +11,7 @@ pub mod redirect;
 pub mod secrets;
 pub mod signed;
 pub mod spam;
+pub mod texts;
 pub mod tree;
 pub mod verdict;
 pub mod visible;

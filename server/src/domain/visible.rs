@@ -110,14 +110,19 @@ impl TokenSink for Sink {
     }
 }
 
-/// What readers see of `html`, the sanitised output of `markdown::render`.
-pub fn of(html: &str) -> Visible {
+/// What the tokenizer saw of `html`.
+fn seen(html: &str) -> Seen {
     let input = BufferQueue::default();
     input.push_back(html.into());
     let tokenizer = Tokenizer::new(Sink(RefCell::default()), Default::default());
     let _ = tokenizer.feed(&input);
     tokenizer.end();
-    let seen = tokenizer.sink.0.into_inner();
+    tokenizer.sink.0.into_inner()
+}
+
+/// What readers see of `html`, the sanitised output of `markdown::render`.
+pub fn of(html: &str) -> Visible {
+    let seen = seen(html);
     let links = seen.hrefs.len() + words::count_links(&seen.outside);
     let mut text = seen.text;
     for href in &seen.hrefs {
@@ -127,6 +132,19 @@ pub fn of(html: &str) -> Visible {
     Visible { text, links }
 }
 
+/// The start of what readers read in `html`, on one line, at most `max`
+/// characters with an ellipsis when cut: for lists of recent comments.
+pub fn excerpt(html: &str, max: usize) -> String {
+    let text = seen(html).text;
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let line = words.join(" ");
+    if line.chars().count() <= max {
+        return line;
+    }
+    let cut: String = line.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::of;
@@ -134,6 +152,17 @@ mod tests {
 
     fn seen(source: &str) -> super::Visible {
         of(&render(source))
+    }
+
+    #[test]
+    fn an_excerpt_is_the_text_on_one_line_cut_with_an_ellipsis() {
+        let html = render("**Hello** [there](https://x.example)\n\nsecond  para");
+        assert_eq!(super::excerpt(&html, 100), "Hello there second para");
+        assert_eq!(super::excerpt(&html, 9), "Hello th…");
+        assert_eq!(
+            super::excerpt(&render("<script>x</script>"), 50),
+            "<script>x</script>"
+        );
     }
 
     #[test]

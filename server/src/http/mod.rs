@@ -16,6 +16,7 @@ pub mod health;
 pub mod layers;
 pub mod metrics;
 pub mod preview;
+pub mod reader;
 mod rejections;
 pub mod thread;
 pub mod votes;
@@ -67,6 +68,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(preview::preview))
         .routes(routes!(openapi_json))
         .routes(routes!(events::events))
+        .merge(reader::api_routes())
 }
 
 /// Routes for operators, outside the CORS scope of the API.
@@ -105,9 +107,12 @@ pub fn router(state: AppState) -> Router {
     let api = layers::api(api, &state)
         // Our own limit (not tower-http's) so that 413 comes in our shape.
         .layer(DefaultBodyLimit::max(limits.request_bytes));
+    let reader =
+        layers::api(reader::router(), &state).layer(DefaultBodyLimit::max(limits.request_bytes));
     let (ops, _) = ops_routes().split_for_parts();
     let app = Router::new()
         .merge(api)
+        .merge(reader)
         .merge(ops)
         .merge(health::router())
         .merge(metrics::router())

@@ -80,42 +80,68 @@ pub async fn get_thread(
             format!("limit is 1 to {}", limits.max_page_size),
         ));
     }
-    let slice = slice(&q, sort)?;
+    let slice = slice(q.cursor.as_deref(), q.parent, sort)?;
 
     let page_id = (site.slug.clone(), key.to_string());
-    let variant = (sort.as_str(), q.cursor.clone(), limit, q.parent);
+    let variant = ("json", sort.as_str(), q.cursor.clone(), limit, q.parent);
     // Any other limit would be one more copy of the page in memory.
-    let lookup =
-        cache::caches_limit(limit, limits.page_size).then(|| state.threads.get(&page_id, &variant));
-    let ticket = match lookup {
-        Some(Ok(hit)) => return Ok(respond(&hit, &headers)),
+    let cacheable = cache::caches_limit(limit, limits.page_size);
+    let encoded = cached(&state, page_id, variant, cacheable, || async {
+        Ok(match load(&state, site.id, &key, slice, limit).await? {
+            Some(thread) => Made::Page(serde_json::to_vec(&thread).map_err(anyhow::Error::from)?),
+            None => Made::Unknown(empty(&key)?),
+        })
+    })
+    .await?;
+    Ok(respond(&encoded, &headers, "application/json"))
+}
+
+/// A response to cache, or one for a page without comments, which is not
+/// cached: random page keys must cost no memory.
+pub enum Made {
+    Page(Vec<u8>),
+    Unknown(Vec<u8>),
+}
+
+/// The `variant` of `page_id` from the thread cache, or else made by `make`
+/// and, when `cacheable`, compressed once (off the async workers) and
+/// stored, rather than compressed per read. Every form of a page's thread
+/// (JSON, HTML, Atom) goes through here, so one write drops them all.
+pub async fn cached<F, Fut>(
+    state: &AppState,
+    page_id: cache::PageId,
+    variant: cache::Variant,
+    cacheable: bool,
+    make: F,
+) -> Result<Arc<Encoded>>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Made>>,
+{
+    let ticket = match cacheable.then(|| state.threads.get(&page_id, &variant)) {
+        Some(Ok(hit)) => return Ok(hit),
         Some(Err(ticket)) => Some(ticket),
         None => None,
     };
-    let Some(thread) = load(&state, site.id, &key, slice, limit).await? else {
-        // Not cached: random page keys must cost no memory.
-        return Ok(respond(&Encoded::plain(empty(&key)?), &headers));
+    let (body, ticket) = match (make().await?, ticket) {
+        (Made::Page(body), Some(ticket)) => (body, ticket),
+        (Made::Page(body) | Made::Unknown(body), _) => return Ok(Arc::new(Encoded::plain(body))),
     };
-    let body = serde_json::to_vec(&thread).map_err(anyhow::Error::from)?;
-    let Some(ticket) = ticket else {
-        return Ok(respond(&Encoded::plain(body), &headers));
-    };
-    // Compressed once here, off the async workers, rather than per read.
     let encoded = tokio::task::spawn_blocking(move || Encoded::compressed(body))
         .await
         .map_err(anyhow::Error::from)?
         .map_err(anyhow::Error::from)?;
     let encoded = Arc::new(encoded);
     state.threads.put(page_id, variant, ticket, encoded.clone());
-    Ok(respond(&encoded, &headers))
+    Ok(encoded)
 }
 
 /// Which comments the query asks for: a page of top-level ones, or the
 /// next replies of one comment.
-fn slice(q: &ThreadQuery, sort: Sort) -> Result<tree::Slice> {
-    let cursor = q.cursor.as_deref().filter(|c| !c.is_empty());
+pub fn slice(cursor: Option<&str>, parent: Option<i64>, sort: Sort) -> Result<tree::Slice> {
+    let cursor = cursor.filter(|c| !c.is_empty());
     let bad_cursor = || Error::bad_request("invalid cursor").with_field("cursor");
-    Ok(match q.parent {
+    Ok(match parent {
         None => tree::Slice::Top {
             sort,
             after: cursor
@@ -145,7 +171,7 @@ fn empty(key: &PageKey) -> Result<Vec<u8>> {
 }
 
 /// The thread, or none when the page has no comments yet.
-async fn load(
+pub async fn load(
     state: &AppState,
     site_id: i64,
     key: &PageKey,
@@ -186,7 +212,7 @@ async fn load(
 /// The coding of `encoded` the client prefers, or a `304` when its copy is
 /// current. Every coding carries the same ETag, and `Vary` tells caches
 /// between that the bytes depend on `Accept-Encoding`.
-fn respond(encoded: &Encoded, headers: &HeaderMap) -> Response {
+pub fn respond(encoded: &Encoded, headers: &HeaderMap, content_type: &'static str) -> Response {
     // Revalidate every time: the ETag makes that a cheap 304.
     let mut out = HeaderMap::with_capacity(6);
     out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -197,10 +223,7 @@ fn respond(encoded: &Encoded, headers: &HeaderMap) -> Response {
     if encoding::etag_matches(headers, &encoded.etag) {
         return (StatusCode::NOT_MODIFIED, out).into_response();
     }
-    out.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    out.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     let (body, coding) = encoded.pick(encoding::preferred(headers));
     if let Some(coding) = coding.header() {
         out.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));

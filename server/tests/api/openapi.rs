@@ -13,6 +13,10 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/sites/{site}/counts"),
     ("post", "/api/v1/preview"),
     ("get", "/api/v1/sites/{site}/events"),
+    ("get", "/api/v1/sites/{site}/recent"),
+    ("get", "/sites/{site}/thread.html"),
+    ("get", "/sites/{site}/feed.atom"),
+    ("get", "/sites/{site}/recent.atom"),
     ("get", "/api/v1/openapi.json"),
     ("get", "/healthz"),
 ];

@@ -80,7 +80,7 @@ async fn a_browsers_read_is_served_from_the_cached_brotli_body_not_compressed_ag
     let held = app
         .state
         .threads
-        .get(&page, &("oldest", None, 50, None))
+        .get(&page, &("json", "oldest", None, 50, None))
         .expect("the thread is cached");
     assert_eq!(held.br.as_deref(), Some(&first[..]));
     let plain = read(&app, "/hot", None, None).await.bytes().await.unwrap();

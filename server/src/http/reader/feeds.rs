@@ -1,0 +1,245 @@
+//! Atom feeds: a page's latest comments (`feed.atom?page=KEY`) and the whole
+//! site's (`recent.atom`). atom_syndication writes the XML and escapes
+//! every value; a comment's sanitised HTML goes in as `type="html"`
+//! content, escaped once more, as Atom wants.
+
+use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
+use axum::{extract::State, http::HeaderMap, response::Response};
+use confab_api::{CommentStatus, ErrorBody};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::{language, recent, Links};
+use crate::{
+    domain::{texts::Lang, visible, PageKey},
+    encoded::Encoded,
+    http::{
+        extract::{self, AppPath, AppQuery, Origin},
+        thread::{self, Made},
+    },
+    store::{rfc3339, Site},
+    AppState, Error, Result,
+};
+
+/// Entries a feed holds: the latest.
+const ENTRIES: usize = 50;
+const ATOM: &str = "application/atom+xml; charset=utf-8";
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FeedQuery {
+    /// The page key; only for a page's feed.
+    page: Option<String>,
+    /// A language code for the feed's own words; else `Accept-Language`.
+    lang: Option<String>,
+}
+
+/// One comment, as a feed shows it.
+struct Item<'a> {
+    id: i64,
+    author: &'a str,
+    html: &'a str,
+    created: i64,
+    edited: Option<i64>,
+    /// The page it is on, for the site's feed.
+    page: Option<&'a str>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/sites/{site}/feed.atom",
+    tag = "reading",
+    params(("site" = String, Path, description = "Site slug"), FeedQuery),
+    responses(
+        (status = 200, description = "The page's latest comments as Atom", content_type = "application/atom+xml", body = String, headers(("ETag" = String))),
+        (status = 304, description = "Unchanged since the `If-None-Match` ETag"),
+        (status = 400, description = "`bad_request`: a bad query", body = ErrorBody),
+        (status = 403, description = "`origin_not_allowed`", body = ErrorBody),
+        (status = 404, description = "`site_not_found`", body = ErrorBody),
+        (status = 422, description = "`validation`: no page key, or a bad one", body = ErrorBody),
+    )
+)]
+pub async fn page_feed(
+    State(state): State<AppState>,
+    AppPath(slug): AppPath<String>,
+    AppQuery(q): AppQuery<FeedQuery>,
+    origin: Origin,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let site = extract::site(&state, &slug, &origin).await?;
+    let raw = q.page.as_deref().unwrap_or_default();
+    let key = PageKey::parse(raw).map_err(|m| Error::invalid("page", m))?;
+    let lang = language(q.lang.as_deref(), &headers);
+    let page_id = (site.slug.clone(), key.to_string());
+    let variant = ("atom", lang.t.lang, None, ENTRIES, None);
+    let encoded = thread::cached(&state, page_id, variant, true, || async {
+        let page = state.store.page(site.id, key.as_str()).await?;
+        let mut rows = match &page {
+            Some(p) => state.store.thread_rows(p.id).await?,
+            None => Vec::new(),
+        };
+        rows.retain(|r| r.status() == CommentStatus::Approved);
+        rows.sort_by_key(|r| std::cmp::Reverse(r.id));
+        rows.truncate(ENTRIES);
+        let items = rows.iter().map(|r| Item {
+            id: r.id,
+            author: &r.author,
+            html: &r.html,
+            created: r.created,
+            edited: r.edited,
+            page: None,
+        });
+        let title = page.as_ref().and_then(|p| p.title.as_deref());
+        let links = super::page::links(&state, &site, &key, lang);
+        let feed = feed(
+            lang,
+            &links,
+            &format!("{}: {}", lang.t.thread, title.unwrap_or(key.as_str())),
+            &self_url(&state, &site, "feed.atom", Some(key.as_str())),
+            items,
+        );
+        let body = feed.to_string().into_bytes();
+        Ok(if page.is_some() {
+            Made::Page(body)
+        } else {
+            Made::Unknown(body)
+        })
+    })
+    .await?;
+    Ok(thread::respond(&encoded, &headers, ATOM))
+}
+
+#[utoipa::path(
+    get,
+    path = "/sites/{site}/recent.atom",
+    tag = "reading",
+    params(("site" = String, Path, description = "Site slug"), FeedQuery),
+    responses(
+        (status = 200, description = "The site's latest comments on every page as Atom", content_type = "application/atom+xml", body = String, headers(("ETag" = String))),
+        (status = 304, description = "Unchanged since the `If-None-Match` ETag"),
+        (status = 400, description = "`bad_request`: a bad query", body = ErrorBody),
+        (status = 403, description = "`origin_not_allowed`", body = ErrorBody),
+        (status = 404, description = "`site_not_found`", body = ErrorBody),
+    )
+)]
+pub async fn recent_feed(
+    State(state): State<AppState>,
+    AppPath(slug): AppPath<String>,
+    AppQuery(q): AppQuery<FeedQuery>,
+    origin: Origin,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let site = extract::site(&state, &slug, &origin).await?;
+    let lang = language(q.lang.as_deref(), &headers);
+    let latest = recent::latest(&state, &site, ENTRIES as i64).await?;
+    let items = latest.iter().map(|l| Item {
+        id: l.comment.id,
+        author: &l.comment.author,
+        html: &l.html,
+        created: l.created,
+        edited: l.edited,
+        page: Some(&l.comment.page),
+    });
+    let links = Links {
+        base: state.config.public_url(),
+        site: site.slug.clone(),
+        page: String::new(),
+        lang: lang.t.lang,
+        locked: false,
+    };
+    let title = format!("{}: {}", lang.t.thread, site.name);
+    let self_url = self_url(&state, &site, "recent.atom", None);
+    let body = feed(lang, &links, &title, &self_url, items).to_string();
+    Ok(thread::respond(
+        &Encoded::plain(body.into_bytes()),
+        &headers,
+        ATOM,
+    ))
+}
+
+/// This feed's own address.
+fn self_url(state: &AppState, site: &Site, file: &str, page: Option<&str>) -> String {
+    let base = format!("{}/sites/{}/{file}", state.config.public_url(), site.slug);
+    match page {
+        Some(key) => {
+            let q = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("page", key)
+                .finish();
+            format!("{base}?{q}")
+        }
+        None => base,
+    }
+}
+
+/// The feed of `items`, newest first. Its `updated` is its newest
+/// comment's, so an unchanged thread makes the same bytes and ETag.
+fn feed<'a>(
+    lang: &Lang,
+    links: &Links,
+    title: &str,
+    self_url: &str,
+    items: impl Iterator<Item = Item<'a>>,
+) -> Feed {
+    let entries: Vec<Entry> = items.map(|item| entry(lang, links, item)).collect();
+    let updated = entries
+        .iter()
+        .map(|e| *e.updated())
+        .max()
+        .unwrap_or_else(|| time(0));
+    let mut feed = Feed::default();
+    feed.set_title(Text::plain(title));
+    feed.set_id(self_url);
+    feed.set_updated(updated);
+    feed.set_lang(Some(lang.t.lang.to_owned()));
+    feed.set_links(vec![link("self", self_url)]);
+    feed.set_entries(entries);
+    feed
+}
+
+fn entry(lang: &Lang, links: &Links, item: Item<'_>) -> Entry {
+    let at = |key: &str| Links {
+        page: key.to_owned(),
+        base: links.base.clone(),
+        site: links.site.clone(),
+        lang: links.lang,
+        locked: false,
+    };
+    let here = item
+        .page
+        .map_or_else(|| links.full(&[]), |key| at(key).full(&[]));
+    let permalink = format!("{here}#confab-{}", item.id);
+    let name = if item.author.is_empty() {
+        lang.t.anonymous
+    } else {
+        item.author
+    };
+    let mut author = Person::default();
+    author.set_name(name);
+    let mut content = Content::default();
+    content.set_content_type(Some("html".to_owned()));
+    content.set_value(Some(item.html.to_owned()));
+    let mut entry = Entry::default();
+    entry.set_title(Text::plain(format!(
+        "{name}: {}",
+        visible::excerpt(item.html, 60)
+    )));
+    entry.set_id(permalink.clone());
+    entry.set_published(Some(time(item.created)));
+    entry.set_updated(time(item.edited.unwrap_or(item.created)));
+    entry.set_authors(vec![author]);
+    entry.set_links(vec![link("alternate", &permalink)]);
+    entry.set_content(Some(content));
+    entry
+}
+
+fn link(rel: &str, href: &str) -> Link {
+    let mut link = Link::default();
+    link.set_rel(rel);
+    link.set_href(href);
+    link
+}
+
+/// Unix milliseconds as the feed's time type.
+fn time(ms: i64) -> FixedDateTime {
+    FixedDateTime::parse_from_rfc3339(&rfc3339(ms)).unwrap_or_default()
+}

@@ -1,0 +1,109 @@
+//! The thread as HTML: the widget's markup and classes, so its stylesheet
+//! styles both, with what a crawler reads as the page's comments
+//! (schema.org `Comment` microdata, `<time datetime>`, `rel="next"`).
+//! Every value goes through maud's escaping; only the server's own
+//! sanitised comment HTML and the identicons go in as they are.
+
+use confab_api::{avatar, Comment, CommentStatus, Thread};
+use maud::{html, Markup, PreEscaped};
+
+use super::links::Links;
+use crate::domain::texts::Lang;
+
+/// Replies deeper than this are not indented further, as in the widget.
+const INDENT_CAP: u32 = 4;
+
+/// The thread `thread` of the page `links` points at, in `lang`.
+pub fn thread(thread: &Thread, lang: &Lang, links: &Links) -> Markup {
+    let t = &lang.t;
+    html! {
+        section class="cf cf-static" lang=(t.lang) dir=(t.dir()) aria-label=(t.thread)
+            data-confab-fragment=(links.page) data-testid="thread" {
+            header class="cf-head" {
+                h2 data-testid="count" { (lang.count(thread.total)) }
+            }
+            @if thread.comments.is_empty() && thread.next_cursor.is_none() {
+                p class="cf-notice" data-testid="empty" { (t.empty) }
+            }
+            ul class="cf-list" data-testid="comments" {
+                @for c in &thread.comments {
+                    (comment(c, 0, lang, links))
+                }
+            }
+            @if let Some(cursor) = &thread.next_cursor {
+                a class="cf-more" rel="next" data-testid="load-more"
+                    href=(links.next(cursor)) { (t.load_more) }
+            }
+        }
+    }
+}
+
+/// One comment and its replies. A reply is the `comment` of the comment it
+/// answers, so the microdata nests as the thread does.
+fn comment(c: &Comment, depth: u32, lang: &Lang, links: &Links) -> Markup {
+    let t = &lang.t;
+    let deleted = c.status == CommentStatus::Deleted;
+    let name = if c.author.is_empty() {
+        t.anonymous
+    } else {
+        &c.author
+    };
+    // The date alone: the same in every language, and exact in `datetime`.
+    let day = c.created.get(..10).unwrap_or(&c.created);
+    html! {
+        li class="cf-item" data-testid={"comment-" (c.id)} data-id=(c.id) {
+            article id={"confab-" (c.id)} class="cf-c" .cf-pinned[c.pinned]
+                itemscope itemtype="https://schema.org/Comment"
+                itemprop=[(depth > 0).then_some("comment")] {
+                header class="cf-meta" {
+                    span class="cf-av" aria-hidden="true" { (PreEscaped(avatar::svg(&c.avatar))) }
+                    span itemprop="author" itemscope itemtype="https://schema.org/Person" {
+                        @match c.website.as_deref().filter(|_| !deleted) {
+                            Some(site) => a class="cf-author" dir="auto" href=(site) itemprop="url"
+                                rel="nofollow ugc noopener noreferrer" {
+                                span itemprop="name" { (name) }
+                            },
+                            None => span class="cf-author" dir="auto" itemprop="name" { (name) },
+                        }
+                    }
+                    @if c.pinned {
+                        span class="cf-badge cf-pin" { (t.pinned) }
+                    }
+                    a class="cf-perma" href=(links.comment(c.id)) itemprop="url" {
+                        time datetime=(c.created) itemprop="dateCreated" { (day) }
+                    }
+                    @if c.edited.is_some() {
+                        span class="cf-muted" { "· " (t.edited) }
+                    }
+                }
+                @if deleted {
+                    div class="cf-body cf-muted" data-testid="deleted" { (t.deleted) }
+                } @else {
+                    div class="cf-body" dir="auto" itemprop="text" { (PreEscaped(&c.html)) }
+                    footer class="cf-foot" {
+                        span class="cf-votes" {
+                            meta itemprop="upvoteCount" content=(c.score.max(0));
+                            span class="cf-score" data-testid="score" { (c.score) }
+                        }
+                        @if !links.locked {
+                            a class="cf-reply" data-testid="reply" href=(links.reply(c.id)) { (t.reply) }
+                        }
+                    }
+                }
+            }
+            @if !c.replies.is_empty() {
+                ul class="cf-list" .cf-indent[depth < INDENT_CAP] {
+                    @for r in &c.replies {
+                        (comment(r, depth + 1, lang, links))
+                    }
+                }
+            }
+            @if let Some(cursor) = &c.replies_cursor {
+                a class="cf-more" data-testid={"more-replies-" (c.id)}
+                    href=(links.replies(c.id, cursor)) {
+                    (lang.with_n(t.more_replies, i64::from(c.more_replies)))
+                }
+            }
+        }
+    }
+}

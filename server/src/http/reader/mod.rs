@@ -1,0 +1,144 @@
+//! The thread without JavaScript: as an HTML fragment for articles and
+//! crawlers, as a full page with a form that posts, and as Atom feeds, plus
+//! the site's recent comments. Each reads the thread the JSON API reads,
+//! through the same cache, and posts through the same posting service.
+
+mod feeds;
+mod form;
+mod fragment;
+mod links;
+mod page;
+pub mod recent;
+
+use axum::{
+    extract::State,
+    http::{header, HeaderMap},
+    response::Response,
+    routing::get,
+    Router,
+};
+use confab_api::{ErrorBody, Sort, Thread};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{
+    extract::{self, AppPath, AppQuery, Origin},
+    thread::{self, Made},
+};
+use crate::{
+    domain::{
+        texts::{self, Lang},
+        PageKey,
+    },
+    store::Site,
+    AppState, Error, Result,
+};
+use links::Links;
+
+/// The documented routes, which join the API's in its OpenAPI document.
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(thread_html))
+        .routes(routes!(feeds::page_feed))
+        .routes(routes!(feeds::recent_feed))
+        .routes(routes!(recent::recent))
+}
+
+/// The full page, which is for people, not for API clients.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/t/{site}", get(page::show).post(page::post))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HtmlQuery {
+    /// The page key, as for the JSON thread.
+    page: String,
+    /// `next_cursor` of the page before (the `rel="next"` link's).
+    cursor: Option<String>,
+    /// A comment whose further replies to show instead of the top level.
+    parent: Option<i64>,
+    /// A language code (`de`, `pt-BR`); else `Accept-Language` decides.
+    lang: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/sites/{site}/thread.html",
+    tag = "reading",
+    params(("site" = String, Path, description = "Site slug"), HtmlQuery),
+    responses(
+        (status = 200, description = "The thread as an HTML fragment, in the widget's markup, with schema.org `Comment` microdata", content_type = "text/html", body = String, headers(("ETag" = String))),
+        (status = 304, description = "Unchanged since the `If-None-Match` ETag"),
+        (status = 400, description = "`bad_request`: a bad cursor or query", body = ErrorBody),
+        (status = 403, description = "`origin_not_allowed`", body = ErrorBody),
+        (status = 404, description = "`site_not_found`, or `parent_not_found`", body = ErrorBody),
+        (status = 422, description = "`validation`: a bad page key", body = ErrorBody),
+    )
+)]
+pub async fn thread_html(
+    State(state): State<AppState>,
+    AppPath(slug): AppPath<String>,
+    AppQuery(q): AppQuery<HtmlQuery>,
+    origin: Origin,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let site = extract::site(&state, &slug, &origin).await?;
+    let lang = language(q.lang.as_deref(), &headers);
+    let encoded = fragment_of(&state, &site, &q, lang).await?;
+    let mut response = thread::respond(&encoded, &headers, "text/html; charset=utf-8");
+    // The language may come from `Accept-Language`.
+    response.headers_mut().insert(
+        header::VARY,
+        header::HeaderValue::from_static("accept-encoding, accept-language"),
+    );
+    Ok(response)
+}
+
+/// The fragment for `q` in `lang`, from the thread cache.
+async fn fragment_of(
+    state: &AppState,
+    site: &Site,
+    q: &HtmlQuery,
+    lang: &'static Lang,
+) -> Result<std::sync::Arc<crate::cache::Encoded>> {
+    let key = PageKey::parse(&q.page).map_err(|m| Error::invalid("page", m))?;
+    let slice = thread::slice(q.cursor.as_deref(), q.parent, Sort::Oldest)?;
+    let limit = state.config.limits.page_size;
+    let page_id = (site.slug.clone(), key.to_string());
+    let variant = (lang.t.lang, "oldest", q.cursor.clone(), limit, q.parent);
+    thread::cached(state, page_id, variant, true, || async {
+        let loaded = thread::load(state, site.id, &key, slice, limit).await?;
+        let links = Links {
+            base: state.config.public_url(),
+            site: site.slug.clone(),
+            page: key.to_string(),
+            lang: lang.t.lang,
+            locked: loaded.as_ref().is_some_and(|t| t.locked == Some(true)),
+        };
+        let shown = loaded.as_ref().cloned().unwrap_or_else(|| Thread {
+            page: key.to_string(),
+            total: 0,
+            locked: Some(false),
+            comments: Vec::new(),
+            next_cursor: None,
+        });
+        let html = fragment::thread(&shown, lang, &links)
+            .into_string()
+            .into_bytes();
+        Ok(match loaded {
+            Some(_) => Made::Page(html),
+            None => Made::Unknown(html),
+        })
+    })
+    .await
+}
+
+/// The reader's language: `lang` when we speak it, else `Accept-Language`.
+fn language(wanted: Option<&str>, headers: &HeaderMap) -> &'static Lang {
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    texts::negotiate(wanted, accept)
+}
