@@ -23,14 +23,16 @@ macro_rules! strings {
         pub const KEYS: &[&str] = &[$(stringify!($key)),*];
 
         impl Strings {
-            /// `lang`'s texts: `text(key)` for each key, English where a file
-            /// has none, and `forms(category)` for each plural form, where a
-            /// missing form means "use other" and no forms at all English's.
-            /// Reading stays with the caller (JS objects in the widget, serde
-            /// on the server), which also owns the strings it hands out.
+            /// `lang`'s texts: `text(key, english)` for each key, which answers
+            /// English where the file has none, and `forms(category)` for each
+            /// plural form, where a missing form means "use other" and no
+            /// forms at all English's. Reading stays with the caller (JS
+            /// objects in the widget, serde on the server), which also owns
+            /// the strings it hands out. The fallback is the caller's so that
+            /// the widget has it once, not once per key.
             pub fn read<F: Fn(&str) -> Option<&'static str>>(
                 lang: &'static str,
-                text: impl Fn(&str) -> Option<&'static str>,
+                text: impl Fn(&'static str, &'static str) -> &'static str,
                 forms: Option<F>,
             ) -> Strings {
                 let form = |i: usize| match &forms {
@@ -40,7 +42,7 @@ macro_rules! strings {
                 Strings {
                     lang,
                     comments: std::array::from_fn(form),
-                    $($key: text(stringify!($key)).unwrap_or(EN.$key),)*
+                    $($key: text(stringify!($key), EN.$key),)*
                 }
             }
 
@@ -233,11 +235,11 @@ mod tests {
     #[test]
     fn a_missing_plural_form_falls_back_to_other_and_no_forms_to_english() {
         let forms = |c: &str| (c == "other").then_some("{n} Dinge");
-        let t = Strings::read("xx", |_| None, Some(forms));
+        let t = Strings::read("xx", |_, en| en, Some(forms));
         assert_eq!(t.count_form("one"), "{n} Dinge");
         assert_eq!(t.thread, EN.thread, "a missing text stays English");
         let none: Option<fn(&str) -> Option<&'static str>> = None;
-        let t = Strings::read("xx", |_| None, none);
+        let t = Strings::read("xx", |_, en| en, none);
         assert_eq!(t.count_form("one"), "{n} comment");
     }
 }

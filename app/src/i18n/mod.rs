@@ -43,7 +43,7 @@ impl Strings {
         let forms = o.obj("comments");
         let read = texts::Strings::read(
             lang,
-            |k| leak(&o, k),
+            |k, en| leak(&o, k).unwrap_or(en),
             forms.as_ref().map(|f| |c: &str| leak(f, c)),
         );
         Box::leak(Box::new(Strings(read)))

@@ -31,7 +31,7 @@ static LANGS: LazyLock<Vec<Lang>> = LazyLock::new(|| {
         let forms = file.get("comments").filter(|f| f.is_object());
         let t = Strings::read(
             Box::leak((*code).to_owned().into_boxed_str()),
-            |k| leak(file.get(k)),
+            |k, en| leak(file.get(k)).unwrap_or(en),
             forms.map(|f| move |c: &str| leak(f.get(c))),
         );
         Some(lang(t))
