@@ -59,6 +59,14 @@ impl Chromedriver {
             .await
     }
 
+    /// Like [`Chromedriver::session`], for a reader who turned JavaScript
+    /// off in the settings: pages run no script of their own (WebDriver's
+    /// scripts, the test's, still run).
+    pub async fn session_without_javascript(&self) -> anyhow::Result<Session> {
+        let prefs = json!({ "profile.managed_default_content_settings.javascript": 2 });
+        self.session_with(prefs, &[]).await
+    }
+
     /// A session whose profile starts with the preferences `prefs`, and
     /// Chromium started with `more` flags.
     async fn session_with(&self, prefs: Value, more: &[&str]) -> anyhow::Result<Session> {

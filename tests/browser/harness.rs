@@ -148,6 +148,13 @@ pub async fn browser_speaking(languages: &str) -> Browser {
     Browser::new(driver, session.expect("a Chromium session"))
 }
 
+/// Like [`browser`], for a reader who turned JavaScript off.
+pub async fn browser_without_javascript() -> Browser {
+    let driver = Chromedriver::start().expect("chromedriver starts");
+    let session = driver.session_without_javascript().await;
+    Browser::new(driver, session.expect("a Chromium session"))
+}
+
 /// Like [`browser`], for a reader whose OS is in dark mode.
 pub async fn browser_in_dark_mode() -> Browser {
     let driver = Chromedriver::start().expect("chromedriver starts");
@@ -168,6 +175,11 @@ impl Browser {
     /// from the test, never from the page, and is injected on first use in
     /// each page.
     pub async fn axe_violations(&self) -> Value {
+        self.axe_violations_in("[data-confab]").await
+    }
+
+    /// axe-core's violations inside the first element `selector` matches.
+    pub async fn axe_violations_in(&self, selector: &str) -> Value {
         if self.js("return !window.axe", vec![]).await == json!(true) {
             let axe_js = std::fs::read_to_string(concat!(
                 env!("CARGO_MANIFEST_DIR"),
@@ -179,11 +191,11 @@ impl Browser {
         self.client
             .execute_async(
                 "const done = arguments[arguments.length - 1];
-                 axe.run(document.querySelector('[data-confab]'), { resultTypes: ['violations'] })
+                 axe.run(document.querySelector(arguments[0]), { resultTypes: ['violations'] })
                     .then(r => done(r.violations.map(v => ({ id: v.id,
                         nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary) }))))
                     .catch(e => done(String(e)));",
-                vec![],
+                vec![json!(selector)],
             )
             .await
             .unwrap()

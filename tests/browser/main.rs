@@ -11,6 +11,7 @@ mod dashboard_pages;
 mod embed;
 mod harness;
 mod moderation;
+mod reader_no_js;
 mod widget_a11y;
 mod widget_author;
 mod widget_blend;

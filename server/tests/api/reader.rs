@@ -48,7 +48,14 @@ async fn a_crawler_reads_every_comment_of_the_page_as_text_with_schema_org_marku
     // The reply is the `comment` of the comment it answers.
     assert_eq!(count(&html, r#"itemprop="comment""#), 1);
     assert_eq!(count(&html, r#"itemprop="text""#), 3);
-    assert!(html.contains(&format!(r#"id="confab-{}""#, reply.id)));
+    assert!(html.contains(&format!(
+        r#"<article class="cf-c" id="confab-{}""#,
+        reply.id
+    )));
+    assert!(
+        html.contains(r#"<ul class="cf-list cf-indent">"#),
+        "the widget's classes"
+    );
     assert!(html.contains(&format!(r##"href="#confab-{}""##, first.id)));
     assert!(html.contains(&format!(r#"<time datetime="{}""#, first.created)));
     assert!(html.contains(">3 comments</h2>"), "{html}");

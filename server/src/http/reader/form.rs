@@ -84,7 +84,7 @@ pub fn form(
                 input name="hp" tabindex="-1" autocomplete="off" value=(fields.hp);
             }
             input type="hidden" name="token" value=(token);
-            button type="submit" data-testid="post" { (t.post) }
+            button.cf-primary type="submit" data-testid="post" { (t.post) }
         }
     }
 }

@@ -52,7 +52,8 @@ fn comment(c: &Comment, depth: u32, lang: &Lang, links: &Links) -> Markup {
     let day = c.created.get(..10).unwrap_or(&c.created);
     html! {
         li class="cf-item" data-testid={"comment-" (c.id)} data-id=(c.id) {
-            article id={"confab-" (c.id)} class="cf-c" .cf-pinned[c.pinned]
+            // maud joins classes only in its `.name` form.
+            article.cf-c.cf-pinned[c.pinned] id={"confab-" (c.id)}
                 itemscope itemtype="https://schema.org/Comment"
                 itemprop=[(depth > 0).then_some("comment")] {
                 header class="cf-meta" {
@@ -83,7 +84,13 @@ fn comment(c: &Comment, depth: u32, lang: &Lang, links: &Links) -> Markup {
                     footer class="cf-foot" {
                         span class="cf-votes" {
                             meta itemprop="upvoteCount" content=(c.score.max(0));
-                            span class="cf-score" data-testid="score" { (c.score) }
+                            // Without buttons to vote with, a score of 0 says
+                            // nothing; others show their sign.
+                            @if c.score != 0 {
+                                span class="cf-score" data-testid="score" {
+                                    @if c.score > 0 { "+" } (c.score)
+                                }
+                            }
                         }
                         @if !links.locked {
                             a class="cf-reply" data-testid="reply" href=(links.reply(c.id)) { (t.reply) }
@@ -92,7 +99,7 @@ fn comment(c: &Comment, depth: u32, lang: &Lang, links: &Links) -> Markup {
                 }
             }
             @if !c.replies.is_empty() {
-                ul class="cf-list" .cf-indent[depth < INDENT_CAP] {
+                ul.cf-list.cf-indent[depth < INDENT_CAP] {
                     @for r in &c.replies {
                         (comment(r, depth + 1, lang, links))
                     }

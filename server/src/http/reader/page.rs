@@ -62,6 +62,7 @@ impl PageQuery {
 /// The page's own layout; the thread's look is the widget's stylesheet.
 const STYLE: &str = "body{margin:0;font:17px/1.5 system-ui,sans-serif}\
     main{max-width:42rem;margin:2rem auto;padding:0 1rem}\
+    h1{font-size:1.5em;margin:0 0 1rem}\
     .cf-form label{display:block;margin:.75rem 0 .25rem}\
     .cf-form input,.cf-form textarea{box-sizing:border-box;width:100%;font:inherit}\
     .cf-form button{margin-top:1rem;font:inherit}\
@@ -241,12 +242,15 @@ async fn render(
         .filter(|u| site.owns_url(u));
     let t = &lang.t;
     let thread = String::from_utf8_lossy(fragment.pick(Encoding::Identity).0);
+    // Inside `.confab .cf`, as in the widget's shadow root, so its
+    // stylesheet's palette and rules apply.
     let body = html! {
-        main {
-            p {
+        main { div.confab { div.cf {
+            // The article's title, back to the article.
+            h1 {
                 @match &article {
                     Some(url) => a href=(url) data-testid="article" { (title.as_deref().unwrap_or(key.as_str())) },
-                    None => b { (title.as_deref().unwrap_or(key.as_str())) },
+                    None => (title.as_deref().unwrap_or(key.as_str())),
                 }
             }
             @if q.held.is_some() {
@@ -262,7 +266,7 @@ async fn render(
             } @else {
                 (form::form(lang, &links, fields, &token, reply_to.as_ref().map(|(id, n)| (*id, n.as_str())), problem.as_ref()))
             }
-        }
+        } } }
     };
     let head_title = format!(
         "{} · {}",
