@@ -2,13 +2,15 @@
 //! every text field a client sets (body, author name, website, page key, page
 //! title, page URL) and is looked at in every place that shows it: the
 //! widget on another origin, the moderation dashboard, the moderator's
-//! e-mail, the page its approve link opens, and the widget's markdown
-//! preview. The payloads call a canary;
+//! e-mail, the page its approve link opens, the widget's markdown
+//! preview, and the server's own HTML: the thread fragment, the full page
+//! without JavaScript, and each page's Atom feed. The payloads call a canary;
 //! it must never run, and no event handler, script or javascript:/data:/
 //! vbscript: URL may reach any DOM, shadow roots and frames included.
 
 mod post;
 mod probe;
+mod server_views;
 mod views;
 
 use std::collections::BTreeMap;
@@ -177,6 +179,8 @@ async fn no_payload_in_any_field_runs_or_plants_a_handler_or_script_url_in_any_v
     views::widget(&b, &probe, &site, &on_page, &mut tally).await;
     let bodies: Vec<&str> = payloads.iter().map(|p| p.payload.as_str()).collect();
     views::preview(&b, &site, &bodies, &mut tally).await;
+    // Away from the widget's page, which the preview needs.
+    server_views::all(&b, &probe, &site.confab, &all, &mut tally).await;
     b.close().await;
 
     let categories = payloads
