@@ -88,7 +88,11 @@ fn main() {
     } else {
         "null".to_string()
     };
-    for (src, public) in [("embed.js", "/embed.js"), ("count.js", "/count.js")] {
+    for (src, public) in [
+        ("embed.js", "/embed.js"),
+        ("count.js", "/count.js"),
+        ("recent.js", "/recent.js"),
+    ] {
         // The widget build leaves a minified embed.js beside the widget it
         // loads; without one, the hand-written file is served as it is.
         let minified = dist.join(src);

@@ -90,8 +90,8 @@ async fn brotli_bytes(http: &reqwest::Client, url: &str) -> usize {
 }
 
 #[tokio::test]
-async fn the_widget_keeps_to_its_budget_of_80_kb_with_embed_js_at_2_kb_and_each_language_at_1_5_kb()
-{
+async fn the_widget_keeps_to_its_budget_of_80_kb_with_embed_js_at_2_kb_recent_js_at_1_kb_and_each_language_at_1_5_kb(
+) {
     let site = spawn_site().await;
     let http = reqwest::Client::new();
     let embed_url = format!("{}embed.js", site.confab);
@@ -105,6 +105,11 @@ async fn the_widget_keeps_to_its_budget_of_80_kb_with_embed_js_at_2_kb_and_each_
         .unwrap();
     let embed_br = brotli_bytes(&http, &embed_url).await;
     assert!(embed_br <= 2048, "embed.js is {embed_br} bytes in brotli");
+    let recent_br = brotli_bytes(&http, &format!("{}recent.js", site.confab)).await;
+    assert!(
+        recent_br <= 1024,
+        "recent.js is {recent_br} bytes in brotli"
+    );
 
     let mut widget = 0;
     for name in hashed_names(&embed) {

@@ -12,6 +12,7 @@ mod embed;
 mod harness;
 mod moderation;
 mod reader_no_js;
+mod recent;
 mod widget_a11y;
 mod widget_author;
 mod widget_blend;

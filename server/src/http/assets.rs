@@ -46,6 +46,7 @@ pub fn router(demo: bool) -> Router<AppState> {
     let files = Router::new()
         .route("/embed.js", get(asset))
         .route("/count.js", get(asset))
+        .route("/recent.js", get(asset))
         .route("/assets/{name}", get(asset));
     if demo {
         files.route("/", get(demo_article))
@@ -125,5 +126,6 @@ mod tests {
     fn the_loaders_are_always_embedded() {
         assert!(BY_PATH.contains_key("/embed.js"));
         assert!(BY_PATH.contains_key("/count.js"));
+        assert!(BY_PATH.contains_key("/recent.js"));
     }
 }

@@ -29,13 +29,19 @@ fn push(probe: &Probe, html: String) -> usize {
     docs.len() - 1
 }
 
-/// Scans the page open in `b`, frames included.
-async fn scan(b: &Browser, label: &str, tally: &mut Tally) {
+/// Scans the page open in `b`, frames included; scripts may come only
+/// from `allowed` origins.
+async fn scan_from(b: &Browser, allowed: &[&str], label: &str, tally: &mut Tally) {
     let script = format!(
         "{SCAN}\nreturn confabScan(document, arguments[0]).concat(window.__confab_hits || []);"
     );
-    let found = b.js(&script, vec![json!([])]).await;
+    let found = b.js(&script, vec![json!(allowed)]).await;
     tally.found(label, &found);
+}
+
+/// Scans a page that runs no script at all.
+async fn scan(b: &Browser, label: &str, tally: &mut Tally) {
+    scan_from(b, &[], label, tally).await;
 }
 
 pub async fn all(b: &Browser, probe: &Probe, confab: &str, all: &[Stored], tally: &mut Tally) {
@@ -59,6 +65,54 @@ pub async fn all(b: &Browser, probe: &Probe, confab: &str, all: &[Stored], tally
     }
     framed(b, probe, first, &own, "own page", tally).await;
     feeds(b, probe, confab, &on_page, &own, tally).await;
+    recent(b, probe, confab, all, tally).await;
+}
+
+/// `recent.js` on a page of the probe's: the site's latest 50.
+async fn recent(b: &Browser, probe: &Probe, confab: &str, all: &[Stored], tally: &mut Tally) {
+    let page = html! {
+        (DOCTYPE)
+        html { head { title { "recent" } } body {
+            div data-confab-recent data-site="demo" data-limit="50" {}
+            script src={ (confab) "recent.js" } {}
+        } }
+    };
+    let n = push(probe, page.into_string());
+    b.client
+        .goto(&format!("{}/doc/{n}", probe.origin))
+        .await
+        .unwrap();
+    let shown = wait_page(
+        b,
+        "the recent list",
+        "const root = document.querySelector('[data-confab-recent]').shadowRoot;
+         const items = root ? [...root.querySelectorAll('li')] : [];
+         return items.length && items.map(li => ({ id: Number(li.dataset.id),
+             by: li.querySelector('small').textContent, text: li.querySelector('q').textContent }));",
+        vec![],
+    )
+    .await;
+    let mut newest: Vec<&Stored> = all.iter().collect();
+    newest.sort_by_key(|c| std::cmp::Reverse(c.id));
+    let shown = shown.as_array().unwrap();
+    tally.expect(shown.len() == 50, || {
+        format!("recent.js: {} items", shown.len())
+    });
+    for (c, s) in newest.iter().zip(shown) {
+        let id = c.id;
+        tally.expect(s["id"] == json!(id), || {
+            format!("recent.js: {id} in its place: {s}")
+        });
+        let by = s["by"].as_str().unwrap_or_default();
+        tally.expect(by.starts_with(&c.author), || {
+            format!("recent.js: author of {id}: {s}")
+        });
+        tally.check("recent.js", "body");
+        if !c.author.is_empty() {
+            tally.check("recent.js", "author");
+        }
+    }
+    scan_from(b, &[confab.trim_end_matches('/')], "recent.js", tally).await;
 }
 
 /// The thread of the payloads' page: every comment's author, website and
