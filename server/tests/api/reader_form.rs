@@ -14,7 +14,8 @@ on_both_backends!(
     a_form_posted_at_once_waits_for_a_moderator,
     a_form_a_bot_filled_in_is_kept_as_spam,
     a_forged_or_foreign_form_stores_nothing,
-    a_locked_page_shows_no_form_and_takes_no_post
+    a_locked_page_shows_no_form_and_takes_no_post,
+    a_form_past_the_rate_limit_comes_back_with_retry_after_and_the_text_kept
 );
 
 /// A reader without JavaScript: a browser that does not follow redirects,
@@ -260,5 +261,30 @@ async fn a_locked_page_shows_no_form_and_takes_no_post(backend: Backend) {
         r.text().await.unwrap().contains(">after</textarea>"),
         "the text is kept"
     );
+    assert_eq!(app.thread("/a").await.total, 1);
+}
+
+async fn a_form_past_the_rate_limit_comes_back_with_retry_after_and_the_text_kept(
+    backend: Backend,
+) {
+    let app = spawn_app_with(backend, |c| {
+        c.spam.min_compose_ms = 0;
+        c.limits.posts_per_minute_ip = 1;
+    })
+    .await;
+    let token = fresh_token(&app, "page=/a").await;
+    let r = post(&app, "page=/a", &[("body", "first"), ("token", &token)]).await;
+    assert_eq!(r.status(), 303);
+    let r = post(
+        &app,
+        "page=/a",
+        &[("body", "second, too soon"), ("token", &token)],
+    )
+    .await;
+    assert_eq!(r.status(), 429);
+    assert!(retry_after(&r) > 0);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("second, too soon</textarea>"), "{html}");
+    assert!(html.contains(r#"data-testid="error">You are commenting very fast."#));
     assert_eq!(app.thread("/a").await.total, 1);
 }

@@ -103,53 +103,109 @@ pub async fn post(
     let site = extract::site(&state, &slug, &Origin(None)).await?;
     let lang = language(q.lang.as_deref(), &headers);
     let fields = form.map(|Form(f)| f).unwrap_or_default();
-    let refuse = |status: StatusCode, code: ErrorCode, field: Option<String>| {
-        let problem = Problem {
-            message: lang.t.for_error(code),
-            field,
-        };
-        render(&state, &site, &q, lang, &fields, Some(problem), status)
-    };
     let key = PageKey::parse(&q.page).map_err(|m| Error::invalid("page", m))?;
+    let post = match new_post(&state, &site, &key, &fields) {
+        Ok(post) => post,
+        Err(refused) => return give_back(&state, &site, &q, lang, &fields, refused).await,
+    };
+    let poster = Poster {
+        ip_hash: client.ip_hash,
+        voter: client.voter,
+    };
+    let links = links(&state, &site, &key, lang);
+    let to = match comments::post(&state, &site, post, poster).await? {
+        Posted::Published(c) => format!("{}#confab-{}", links.full(&[]), c.comment.id),
+        Posted::Held(_) => format!("{}#confab-form", links.full(&[("held", "1")])),
+        Posted::Refused(refusal) => {
+            let refused = Refused::from_error(refusal.into())?;
+            return give_back(&state, &site, &q, lang, &fields, refused).await;
+        }
+    };
+    Ok(Redirect::to(&to).into_response())
+}
+
+/// Why a form comes back: the answer's status, the error code its text is
+/// worded from, the field it is about, and when to try again.
+struct Refused {
+    status: StatusCode,
+    code: ErrorCode,
+    field: Option<String>,
+    retry_after: Option<u64>,
+}
+
+impl Refused {
+    fn new(status: StatusCode, code: ErrorCode, field: Option<&str>) -> Self {
+        let field = field.map(str::to_owned);
+        Self {
+            status,
+            code,
+            field,
+            retry_after: None,
+        }
+    }
+
+    /// A refusal of the posting service; an internal error stays one.
+    fn from_error(e: Error) -> Result<Self> {
+        match e {
+            Error::Client {
+                status,
+                code,
+                field,
+                ..
+            } => Ok(Self {
+                status,
+                code,
+                field,
+                retry_after: None,
+            }),
+            Error::RateLimited { retry_after_secs } => Ok(Self {
+                retry_after: Some(retry_after_secs),
+                ..Self::new(StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited, None)
+            }),
+            internal @ Error::Internal(_) => Err(internal),
+        }
+    }
+}
+
+/// The post the form asks for, once its token holds for this site and page.
+fn new_post(
+    state: &AppState,
+    site: &Site,
+    key: &PageKey,
+    fields: &Fields,
+) -> Result<NewPost, Refused> {
     let now = now_ms();
     let claim = FormClaim::verify(&fields.token, &state.signing_key, now)
-        .filter(|c| c.site == site.slug && c.page == key.as_str());
-    let Some(claim) = claim else {
-        let code = ErrorCode::BadRequest;
-        return refuse(StatusCode::BAD_REQUEST, code, None).await;
-    };
+        .filter(|c| c.site == site.slug && c.page == key.as_str())
+        .ok_or_else(|| Refused::new(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, None))?;
     let parent = match fields.parent.trim() {
         "" => None,
-        id => match id.parse::<i64>() {
-            Ok(id) => Some(id),
-            Err(_) => {
-                let field = Some("parent".to_owned());
-                return refuse(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, field).await;
-            }
-        },
+        id => Some(id.parse::<i64>().map_err(|_| {
+            Refused::new(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadRequest,
+                Some("parent"),
+            )
+        })?),
     };
+    let given = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
     let new = NewComment {
         page: key.to_string(),
         parent,
-        author: Some(fields.author.clone()).filter(|s| !s.trim().is_empty()),
-        email: Some(fields.email.clone()).filter(|s| !s.trim().is_empty()),
-        website: Some(fields.website.clone()).filter(|s| !s.trim().is_empty()),
+        author: given(&fields.author),
+        email: given(&fields.email),
+        website: given(&fields.website),
         body: fields.body.clone(),
         ..NewComment::default()
     };
-    let input = match NewCommentInput::parse(&new, state.config.limits.body_chars) {
-        Ok(input) => input,
-        Err(e) => {
-            let field = Some(e.field.to_owned());
-            return refuse(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::Validation,
-                field,
-            )
-            .await;
-        }
-    };
-    let post = NewPost {
+    let input = NewCommentInput::parse(&new, state.config.limits.body_chars).map_err(|e| {
+        Refused::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::Validation,
+            Some(e.field),
+        )
+    })?;
+    Ok(NewPost {
         input,
         parent,
         notify: false,
@@ -157,35 +213,28 @@ pub async fn post(
             honeypot: Some(fields.hp.clone()).filter(|h| !h.is_empty()),
             compose_ms: u64::try_from(now - claim.issued).ok(),
         },
+    })
+}
+
+/// The page again, the form holding `fields` and the reason beside them.
+async fn give_back(
+    state: &AppState,
+    site: &Site,
+    q: &PageQuery,
+    lang: &'static Lang,
+    fields: &Fields,
+    refused: Refused,
+) -> Result<Response> {
+    let problem = Problem {
+        message: lang.t.for_error(refused.code),
+        field: refused.field,
     };
-    let poster = Poster {
-        ip_hash: client.ip_hash,
-        voter: client.voter,
-    };
-    let links = links(&state, &site, &key, lang);
-    match comments::post(&state, &site, post, poster).await? {
-        Posted::Published(c) => {
-            let to = format!("{}#confab-{}", links.full(&[]), c.comment.id);
-            Ok(Redirect::to(&to).into_response())
-        }
-        Posted::Held(_) => {
-            let to = format!("{}#confab-form", links.full(&[("held", "1")]));
-            Ok(Redirect::to(&to).into_response())
-        }
-        Posted::Refused(refusal) => {
-            let Error::Client {
-                status,
-                code,
-                field,
-                ..
-            } = Error::from(refusal)
-            else {
-                let code = ErrorCode::RateLimited;
-                return refuse(StatusCode::TOO_MANY_REQUESTS, code, None).await;
-            };
-            refuse(status, code, field).await
-        }
+    let mut page = render(state, site, q, lang, fields, Some(problem), refused.status).await?;
+    if let Some(secs) = refused.retry_after {
+        page.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
+    Ok(page)
 }
 
 pub(super) fn links(state: &AppState, site: &Site, key: &PageKey, lang: &'static Lang) -> Links {
