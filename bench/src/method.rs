@@ -23,10 +23,12 @@ pub fn method() -> String {
 - Thread reads: the 200-comment thread (81 top-level, 119 replies, 1-6 sentences of \
   markdown each), and the same thread with bodies of 1-{short} sentences on a second page \
   (the smaller size), both posted through the API; each row's name gives the size of \
-  its first page of JSON.
+  its first page of JSON. The third is the first thread as the server's HTML fragment \
+  (`GET /sites/demo/thread.html`, #18), which the server caches and compresses the same way.
 - nginx serves the exact bytes Confab sent: for each thread, the answers to no \
   `Accept-Encoding`, to `gzip` and to Chromium's header are fetched from Confab, checked \
-  to decompress to the same JSON, and written as `NAME.json`, `.json.gz` and `.json.br` \
+  to decompress to the same document, and written as `NAME.json` (or `NAME.html`), \
+  `.gz` and `.br` beside it \
   (folders 755, files 644, for its `nobody` workers). Its `http` block: `{tuning}`; \
   `brotli_static` is Debian's `libnginx-mod-http-brotli-static`, `listen ... reuseport`, \
   and it answers `Access-Control-Allow-Origin` as Confab does. It runs with 1 and with \

@@ -19,7 +19,7 @@ const BROTLI_STATIC: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_modul
 
 /// One thread response as Confab sent it: identity, gzip and brotli.
 pub struct Variants {
-    /// The file's name under nginx's root, `NAME.json`.
+    /// The file's name under nginx's root, `NAME.json` or `NAME.html`.
     pub name: String,
     pub identity: Vec<u8>,
     pub gzip: Vec<u8>,
@@ -29,8 +29,8 @@ pub struct Variants {
 impl Variants {
     /// Fetches `url` from Confab with each `Accept-Encoding` and `browser`'s
     /// `Origin`, and checks that every answer is a 200 whose body, once
-    /// decompressed, is the very same JSON.
-    pub async fn fetch(name: &str, url: &str, browser: &Browser) -> anyhow::Result<Self> {
+    /// decompressed, is the very same document (JSON for `json`).
+    pub async fn fetch(name: &str, ext: &str, url: &str, browser: &Browser) -> anyhow::Result<Self> {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()?;
@@ -52,19 +52,19 @@ impl Variants {
         let [identity, gzip, br]: [Vec<u8>; 3] =
             got.try_into().map_err(|_| anyhow::anyhow!("3"))?;
         ensure!(
-            serde_json::from_slice::<serde_json::Value>(&identity).is_ok(),
+            ext != "json" || serde_json::from_slice::<serde_json::Value>(&identity).is_ok(),
             "not JSON"
         );
         ensure!(
             gunzip(&gzip)? == identity,
-            "the gzip body is not the same JSON"
+            "the gzip body is not the same document"
         );
         ensure!(
             unbrotli(&br)? == identity,
-            "the brotli body is not the same JSON"
+            "the brotli body is not the same document"
         );
         Ok(Self {
-            name: format!("{name}.json"),
+            name: format!("{name}.{ext}"),
             identity,
             gzip,
             br,
@@ -250,4 +250,4 @@ pub const TUNING: &str = "sendfile on; tcp_nopush on; tcp_nodelay on; \
     open_file_cache max=64 inactive=60s; open_file_cache_valid 60s; \
     open_file_cache_min_uses 1; gzip_static on; brotli_static on; gzip_vary on; \
     keepalive_requests 1000000; keepalive_timeout 75s; \
-    types { } default_type application/json; etag on;\n";
+    types { text/html html; } default_type application/json; etag on;\n";

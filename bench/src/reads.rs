@@ -56,6 +56,8 @@ async fn measure(
     let body = api.thread_bytes(PAGE).await?;
     let first_read_ms = t.elapsed().as_secs_f64() * 1000.0;
     let short = api.thread_bytes(SHORT_PAGE).await?;
+    let fragment_url = format!("{}/sites/demo/thread.html?page={PAGE}", server.base);
+    let fragment = reqwest::get(&fragment_url).await?.bytes().await?;
     let thread: Thread = serde_json::from_slice(&body)?;
     report.note(format!(
         "`GET /api/v1/sites/demo/thread?page={PAGE}` (no `Accept-Encoding`, default page \
@@ -78,12 +80,21 @@ async fn measure(
         versus::Thread {
             label: kb(body.len() as u64),
             name: "thread",
+            ext: "json",
             url: api.thread_url(PAGE),
         },
         versus::Thread {
             label: kb(short.len() as u64),
             name: "thread-short",
+            ext: "json",
             url: api.thread_url(SHORT_PAGE),
+        },
+        // The same thread as the HTML fragment (#18), cached the same way.
+        versus::Thread {
+            label: format!("{} HTML fragment", kb(fragment.len() as u64)),
+            name: "thread-fragment",
+            ext: "html",
+            url: fragment_url,
         },
     ];
     let out = versus::rows(plan, report, &scripts, server, &browser, &threads).await?;

@@ -15,8 +15,9 @@ use crate::{
 pub struct Thread {
     /// "88 KB": the size of its JSON, for the row's name.
     pub label: String,
-    /// Its file name at nginx's.
+    /// Its file name at nginx's, and the extension that gives its type.
     pub name: &'static str,
+    pub ext: &'static str,
     pub url: String,
 }
 
@@ -48,7 +49,7 @@ pub async fn rows(
 ) -> anyhow::Result<Outcome> {
     let mut files = Vec::new();
     for t in threads {
-        files.push(Variants::fetch(t.name, &t.url, browser).await?);
+        files.push(Variants::fetch(t.name, t.ext, &t.url, browser).await?);
     }
     // nginx failing voids its figures, not Confab's.
     let nginx = match best_nginx(plan, report, scripts, &files, browser).await {
