@@ -30,7 +30,12 @@ impl Variants {
     /// Fetches `url` from Confab with each `Accept-Encoding` and `browser`'s
     /// `Origin`, and checks that every answer is a 200 whose body, once
     /// decompressed, is the very same document (JSON for `json`).
-    pub async fn fetch(name: &str, ext: &str, url: &str, browser: &Browser) -> anyhow::Result<Self> {
+    pub async fn fetch(
+        name: &str,
+        ext: &str,
+        url: &str,
+        browser: &Browser,
+    ) -> anyhow::Result<Self> {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()?;

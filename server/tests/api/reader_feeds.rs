@@ -21,6 +21,7 @@ async fn get_feed(app: &TestApp, path: &str) -> feed_rs::model::Feed {
         r.headers()["content-type"],
         "application/atom+xml; charset=utf-8"
     );
+    assert_eq!(r.headers()["vary"], "accept-encoding, accept-language");
     let bytes = r.bytes().await.unwrap();
     feed_rs::parser::parse(&bytes[..]).unwrap_or_else(|e| {
         panic!("{e}: {}", String::from_utf8_lossy(&bytes));

@@ -9,7 +9,7 @@ use confab_api::{CommentStatus, ErrorBody};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{language, recent, Links};
+use super::{by_language, language, recent, Links};
 use crate::{
     domain::{texts::Lang, visible, PageKey},
     encoded::Encoded,
@@ -106,7 +106,7 @@ pub async fn page_feed(
         })
     })
     .await?;
-    Ok(thread::respond(&encoded, &headers, ATOM))
+    Ok(by_language(thread::respond(&encoded, &headers, ATOM)))
 }
 
 #[utoipa::path(
@@ -150,11 +150,8 @@ pub async fn recent_feed(
     let title = format!("{}: {}", lang.t.thread, site.name);
     let self_url = self_url(&state, &site, "recent.atom", None);
     let body = feed(lang, &links, &title, &self_url, items).to_string();
-    Ok(thread::respond(
-        &Encoded::plain(body.into_bytes()),
-        &headers,
-        ATOM,
-    ))
+    let encoded = Encoded::plain(body.into_bytes());
+    Ok(by_language(thread::respond(&encoded, &headers, ATOM)))
 }
 
 /// This feed's own address.

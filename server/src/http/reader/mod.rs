@@ -87,13 +87,18 @@ pub async fn thread_html(
     let site = extract::site(&state, &slug, &origin).await?;
     let lang = language(q.lang.as_deref(), &headers);
     let encoded = fragment_of(&state, &site, &q, lang).await?;
-    let mut response = thread::respond(&encoded, &headers, "text/html; charset=utf-8");
-    // The language may come from `Accept-Language`.
+    let html = "text/html; charset=utf-8";
+    Ok(by_language(thread::respond(&encoded, &headers, html)))
+}
+
+/// `response`, told to caches as depending on `Accept-Language` too: the
+/// language may come from it.
+fn by_language(mut response: Response) -> Response {
     response.headers_mut().insert(
         header::VARY,
         header::HeaderValue::from_static("accept-encoding, accept-language"),
     );
-    Ok(response)
+    response
 }
 
 /// The fragment for `q` in `lang`, from the thread cache.
