@@ -28,10 +28,10 @@ async fn recent_js_lists_the_sites_latest_comments_as_text_linking_to_each() {
         "the recent list",
         "const root = document.querySelector('[data-confab-recent]').shadowRoot;
          const items = root ? [...root.querySelectorAll('li')] : [];
-         return items.length && items.map(li => ({ id: Number(li.dataset.id),
+         return items.length ? items.map(li => ({ id: Number(li.dataset.id),
              text: li.querySelector('q').textContent, by: li.querySelector('small').textContent,
              href: li.querySelector('a').getAttribute('href'), imgs: li.querySelectorAll('img, b').length,
-             datetime: li.querySelector('time').dateTime }));",
+             datetime: li.querySelector('time').dateTime })) : null;",
         vec![],
     )
     .await;

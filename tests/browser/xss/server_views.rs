@@ -87,8 +87,8 @@ async fn recent(b: &Browser, probe: &Probe, confab: &str, all: &[Stored], tally:
         "the recent list",
         "const root = document.querySelector('[data-confab-recent]').shadowRoot;
          const items = root ? [...root.querySelectorAll('li')] : [];
-         return items.length && items.map(li => ({ id: Number(li.dataset.id),
-             by: li.querySelector('small').textContent, text: li.querySelector('q').textContent }));",
+         return items.length ? items.map(li => ({ id: Number(li.dataset.id),
+             by: li.querySelector('small').textContent, text: li.querySelector('q').textContent })) : null;",
         vec![],
     )
     .await;
