@@ -89,7 +89,7 @@ pub async fn get_thread(
     let encoded = cached(&state, page_id, variant, cacheable, || async {
         Ok(match load(&state, site.id, &key, slice, limit).await? {
             Some(thread) => Made::Page(serde_json::to_vec(&thread).map_err(anyhow::Error::from)?),
-            None => Made::Unknown(empty(&key)?),
+            None => Made::Unknown(serde_json::to_vec(&empty(&key)).map_err(anyhow::Error::from)?),
         })
     })
     .await?;
@@ -159,15 +159,14 @@ pub fn slice(cursor: Option<&str>, parent: Option<i64>, sort: Sort) -> Result<tr
 
 /// The thread of a page without comments: pages come into being with their
 /// first comment.
-fn empty(key: &PageKey) -> Result<Vec<u8>> {
-    let thread = Thread {
+pub fn empty(key: &PageKey) -> Thread {
+    Thread {
         page: key.to_string(),
         total: 0,
         locked: Some(false),
         comments: Vec::new(),
         next_cursor: None,
-    };
-    Ok(serde_json::to_vec(&thread).map_err(anyhow::Error::from)?)
+    }
 }
 
 /// The thread, or none when the page has no comments yet.

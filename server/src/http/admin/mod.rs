@@ -12,7 +12,7 @@
 
 mod comments;
 mod mail_links;
-mod pages;
+pub(crate) mod pages;
 pub mod session;
 pub mod sites;
 

@@ -62,14 +62,15 @@ pub(super) fn page(status: StatusCode, title: &str, body: Markup) -> Response {
     )
 }
 
-/// The headers every `/admin` page carries, with its content policy.
-fn secure(mut response: Response, csp: &'static str) -> Response {
+/// The headers every server-rendered page carries (the `/admin` pages and
+/// the thread's page without JavaScript), with its content policy.
+pub(crate) fn secure(mut response: Response, csp: &'static str) -> Response {
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    // Tokens ride in these pages' URLs: never cache them, never leak them
+    // Tokens ride in these pages (in URLs, in forms): never cache them, never leak them
     // in a Referer to another site, never let another site frame the
     // buttons. Not `no-referrer`: with it browsers send `Origin: null` on
     // the forms' POSTs, which the same-origin check rightly refuses.

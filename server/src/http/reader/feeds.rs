@@ -5,11 +5,11 @@
 
 use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
 use axum::{extract::State, http::HeaderMap, response::Response};
-use confab_api::{CommentStatus, ErrorBody};
+use confab_api::ErrorBody;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{by_language, language, recent, Links};
+use super::{by_language, language, recent, recent::Latest, Links};
 use crate::{
     domain::{texts::Lang, visible, PageKey},
     encoded::Encoded,
@@ -22,7 +22,7 @@ use crate::{
 };
 
 /// Entries a feed holds: the latest.
-const ENTRIES: usize = 50;
+const ENTRIES: i64 = 50;
 const ATOM: &str = "application/atom+xml; charset=utf-8";
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -32,17 +32,6 @@ pub struct FeedQuery {
     page: Option<String>,
     /// A language code for the feed's own words; else `Accept-Language`.
     lang: Option<String>,
-}
-
-/// One comment, as a feed shows it.
-struct Item<'a> {
-    id: i64,
-    author: &'a str,
-    html: &'a str,
-    created: i64,
-    edited: Option<i64>,
-    /// The page it is on, for the site's feed.
-    page: Option<&'a str>,
 }
 
 #[utoipa::path(
@@ -71,32 +60,21 @@ pub async fn page_feed(
     let key = PageKey::parse(raw).map_err(|m| Error::invalid("page", m))?;
     let lang = language(q.lang.as_deref(), &headers);
     let page_id = (site.slug.clone(), key.to_string());
-    let variant = ("atom", lang.t.lang, None, ENTRIES, None);
+    let variant = ("atom", lang.t.lang, None, ENTRIES as usize, None);
     let encoded = thread::cached(&state, page_id, variant, true, || async {
         let page = state.store.page(site.id, key.as_str()).await?;
-        let mut rows = match &page {
-            Some(p) => state.store.thread_rows(p.id).await?,
+        let latest = match &page {
+            Some(p) => recent::latest(&state, &site, Some(p), ENTRIES).await?,
             None => Vec::new(),
         };
-        rows.retain(|r| r.status() == CommentStatus::Approved);
-        rows.sort_by_key(|r| std::cmp::Reverse(r.id));
-        rows.truncate(ENTRIES);
-        let items = rows.iter().map(|r| Item {
-            id: r.id,
-            author: &r.author,
-            html: &r.html,
-            created: r.created,
-            edited: r.edited,
-            page: None,
-        });
         let title = page.as_ref().and_then(|p| p.title.as_deref());
-        let links = super::page::links(&state, &site, &key, lang);
+        let links = Links::new(&state, &site.slug, key.as_str(), lang.t.lang);
         let feed = feed(
             lang,
             &links,
             &format!("{}: {}", lang.t.thread, title.unwrap_or(key.as_str())),
             &self_url(&state, &site, "feed.atom", Some(key.as_str())),
-            items,
+            &latest,
         );
         let body = feed.to_string().into_bytes();
         Ok(if page.is_some() {
@@ -131,25 +109,11 @@ pub async fn recent_feed(
 ) -> Result<Response> {
     let site = extract::site(&state, &slug, &origin).await?;
     let lang = language(q.lang.as_deref(), &headers);
-    let latest = recent::latest(&state, &site, ENTRIES as i64).await?;
-    let items = latest.iter().map(|l| Item {
-        id: l.comment.id,
-        author: &l.comment.author,
-        html: &l.html,
-        created: l.created,
-        edited: l.edited,
-        page: Some(&l.comment.page),
-    });
-    let links = Links {
-        base: state.config.public_url(),
-        site: site.slug.clone(),
-        page: String::new(),
-        lang: lang.t.lang,
-        locked: false,
-    };
+    let latest = recent::latest(&state, &site, None, ENTRIES).await?;
+    let links = Links::new(&state, &site.slug, "", lang.t.lang);
     let title = format!("{}: {}", lang.t.thread, site.name);
     let self_url = self_url(&state, &site, "recent.atom", None);
-    let body = feed(lang, &links, &title, &self_url, items).to_string();
+    let body = feed(lang, &links, &title, &self_url, &latest).to_string();
     let encoded = Encoded::plain(body.into_bytes());
     Ok(by_language(thread::respond(&encoded, &headers, ATOM)))
 }
@@ -168,16 +132,10 @@ fn self_url(state: &AppState, site: &Site, file: &str, page: Option<&str>) -> St
     }
 }
 
-/// The feed of `items`, newest first. Its `updated` is its newest
+/// The feed of `latest`, newest first. Its `updated` is its newest
 /// comment's, so an unchanged thread makes the same bytes and ETag.
-fn feed<'a>(
-    lang: &Lang,
-    links: &Links,
-    title: &str,
-    self_url: &str,
-    items: impl Iterator<Item = Item<'a>>,
-) -> Feed {
-    let entries: Vec<Entry> = items.map(|item| entry(lang, links, item)).collect();
+fn feed(lang: &Lang, links: &Links, title: &str, self_url: &str, latest: &[Latest]) -> Feed {
+    let entries: Vec<Entry> = latest.iter().map(|l| entry(lang, links, l)).collect();
     let updated = entries
         .iter()
         .map(|e| *e.updated())
@@ -193,32 +151,24 @@ fn feed<'a>(
     feed
 }
 
-fn entry(lang: &Lang, links: &Links, item: Item<'_>) -> Entry {
-    let at = |key: &str| Links {
-        page: key.to_owned(),
-        base: links.base.clone(),
-        site: links.site.clone(),
-        lang: links.lang,
-        locked: false,
-    };
-    let here = item
-        .page
-        .map_or_else(|| links.full(&[]), |key| at(key).full(&[]));
-    let permalink = format!("{here}#confab-{}", item.id);
-    let name = if item.author.is_empty() {
+/// One comment, linked on the full page of its own page.
+fn entry(lang: &Lang, links: &Links, item: &Latest) -> Entry {
+    let c = &item.comment;
+    let permalink = format!("{}#confab-{}", links.of(&c.page).full(&[]), c.id);
+    let name = if c.author.is_empty() {
         lang.t.anonymous
     } else {
-        item.author
+        &c.author
     };
     let mut author = Person::default();
     author.set_name(name);
     let mut content = Content::default();
     content.set_content_type(Some("html".to_owned()));
-    content.set_value(Some(item.html.to_owned()));
+    content.set_value(Some(item.html.clone()));
     let mut entry = Entry::default();
     entry.set_title(Text::plain(format!(
         "{name}: {}",
-        visible::excerpt(item.html, 60)
+        visible::excerpt(&item.html, 60)
     )));
     entry.set_id(permalink.clone());
     entry.set_published(Some(time(item.created)));

@@ -5,6 +5,8 @@
 
 use url::form_urlencoded::Serializer;
 
+use crate::AppState;
+
 pub struct Links {
     /// `public_url`, without a trailing slash.
     pub base: String,
@@ -18,6 +20,28 @@ pub struct Links {
 }
 
 impl Links {
+    /// The links of `page` on `site`, in `lang`, replies taken.
+    pub fn new(state: &AppState, site: &str, page: &str, lang: &'static str) -> Self {
+        Self {
+            base: state.config.public_url(),
+            site: site.to_owned(),
+            page: page.to_owned(),
+            lang,
+            locked: false,
+        }
+    }
+
+    /// The same links for another page of the site.
+    pub fn of(&self, page: &str) -> Self {
+        Self {
+            base: self.base.clone(),
+            site: self.site.clone(),
+            page: page.to_owned(),
+            lang: self.lang,
+            locked: self.locked,
+        }
+    }
+
     /// The full page with `extra` query pairs after its page key.
     pub fn full(&self, extra: &[(&str, &str)]) -> String {
         let mut q = Serializer::new(String::new());

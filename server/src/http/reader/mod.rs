@@ -17,7 +17,7 @@ use axum::{
     routing::get,
     Router,
 };
-use confab_api::{ErrorBody, Sort, Thread};
+use confab_api::{ErrorBody, Sort};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -115,26 +115,19 @@ async fn fragment_of(
     let variant = (lang.t.lang, "oldest", q.cursor.clone(), limit, q.parent);
     thread::cached(state, page_id, variant, true, || async {
         let loaded = thread::load(state, site.id, &key, slice, limit).await?;
+        let known = loaded.is_some();
+        let shown = loaded.unwrap_or_else(|| thread::empty(&key));
         let links = Links {
-            base: state.config.public_url(),
-            site: site.slug.clone(),
-            page: key.to_string(),
-            lang: lang.t.lang,
-            locked: loaded.as_ref().is_some_and(|t| t.locked == Some(true)),
+            locked: shown.locked == Some(true),
+            ..Links::new(state, &site.slug, key.as_str(), lang.t.lang)
         };
-        let shown = loaded.as_ref().cloned().unwrap_or_else(|| Thread {
-            page: key.to_string(),
-            total: 0,
-            locked: Some(false),
-            comments: Vec::new(),
-            next_cursor: None,
-        });
         let html = fragment::thread(&shown, lang, &links)
             .into_string()
             .into_bytes();
-        Ok(match loaded {
-            Some(_) => Made::Page(html),
-            None => Made::Unknown(html),
+        Ok(if known {
+            Made::Page(html)
+        } else {
+            Made::Unknown(html)
         })
     })
     .await

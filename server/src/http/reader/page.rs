@@ -25,7 +25,7 @@ use crate::{
     domain::{input::NewCommentInput, signed::FormClaim, texts::Lang, PageKey},
     encoded::Encoding,
     http::{
-        admin::check_same_origin,
+        admin::{check_same_origin, pages},
         assets,
         client::Client,
         extract::{self, AppPath, AppQuery, Origin},
@@ -112,7 +112,7 @@ pub async fn post(
         ip_hash: client.ip_hash,
         voter: client.voter,
     };
-    let links = links(&state, &site, &key, lang);
+    let links = Links::new(&state, &site.slug, key.as_str(), lang.t.lang);
     let to = match comments::post(&state, &site, post, poster).await? {
         Posted::Published(c) => format!("{}#confab-{}", links.full(&[]), c.comment.id),
         Posted::Held(_) => format!("{}#confab-form", links.full(&[("held", "1")])),
@@ -237,16 +237,6 @@ async fn give_back(
     Ok(page)
 }
 
-pub(super) fn links(state: &AppState, site: &Site, key: &PageKey, lang: &'static Lang) -> Links {
-    Links {
-        base: state.config.public_url(),
-        site: site.slug.clone(),
-        page: key.to_string(),
-        lang: lang.t.lang,
-        locked: false,
-    }
-}
-
 /// The whole page: the cached fragment, then the form filled with `fields`.
 async fn render(
     state: &AppState,
@@ -276,7 +266,7 @@ async fn render(
             }),
         None => None,
     };
-    let links = links(state, site, &key, lang);
+    let links = Links::new(state, &site.slug, key.as_str(), lang.t.lang);
     let token = FormClaim {
         site: site.slug.clone(),
         page: key.to_string(),
@@ -322,9 +312,8 @@ async fn render(
         t.thread,
         title.as_deref().unwrap_or(key.as_str())
     );
-    Ok(secure(
-        (status, document(lang, &head_title, body)).into_response(),
-    ))
+    let page = (status, document(lang, &head_title, body)).into_response();
+    Ok(pages::secure(page, CSP))
 }
 
 fn document(lang: &Lang, title: &str, body: Markup) -> String {
@@ -354,20 +343,5 @@ fn document(lang: &Lang, title: &str, body: Markup) -> String {
 }
 
 /// The page runs no script at all, posts only here, and is framed nowhere.
-fn secure(mut response: Response) -> Response {
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
-             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
-    );
-    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
-    response
-}
+const CSP: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

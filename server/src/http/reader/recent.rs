@@ -16,7 +16,7 @@ use crate::{
         extract::{self, AppPath, AppQuery, Origin},
         thread,
     },
-    store::{rfc3339, Search, Site},
+    store::{rfc3339, Page, Search, Site},
     AppState, Error, Result,
 };
 
@@ -67,7 +67,7 @@ pub async fn recent(
     if !(1..=MAX).contains(&limit) {
         return Err(Error::invalid("limit", format!("limit is 1 to {MAX}")));
     }
-    let comments = latest(&state, &site, limit)
+    let comments = latest(&state, &site, None, limit)
         .await?
         .into_iter()
         .map(|l| l.comment)
@@ -80,20 +80,30 @@ pub async fn recent(
     ))
 }
 
-/// The `limit` latest published comments of `site`, newest first, with
-/// their pages' titles and addresses.
-pub async fn latest(state: &AppState, site: &Site, limit: i64) -> Result<Vec<Latest>> {
+/// The `limit` latest published comments of `site`, or of its `page` alone,
+/// newest first, with their pages' titles and addresses.
+pub async fn latest(
+    state: &AppState,
+    site: &Site,
+    page: Option<&Page>,
+    limit: i64,
+) -> Result<Vec<Latest>> {
     let rows = state
         .store
         .search(&Search {
             site_ids: vec![site.id],
             statuses: vec![CommentStatus::Approved],
+            page: page.map(|p| p.key.clone()),
             limit,
             ..Search::default()
         })
         .await?;
-    // A list holds a few pages at most: one lookup each.
-    let mut pages = HashMap::new();
+    // A list holds a few pages at most: one lookup each, none for the page
+    // the caller already has.
+    let mut pages: HashMap<String, Option<Page>> = page
+        .map(|p| (p.key.clone(), Some(p.clone())))
+        .into_iter()
+        .collect();
     for row in &rows {
         if !pages.contains_key(&row.page) {
             let page = state.store.page(site.id, &row.page).await?;
