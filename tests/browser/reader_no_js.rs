@@ -45,6 +45,16 @@ async fn submit(b: &Browser) {
         .unwrap();
 }
 
+/// Posts `body` with an e-mail address the server refuses.
+async fn post_with_a_bad_address(b: &Browser, body: &str) {
+    fill(b, "body", body).await;
+    fill(b, "email", "nope").await;
+    // The browser's own check would stop the post before the server sees it.
+    let off = "document.querySelector('#confab-form').noValidate = true; return 1";
+    b.js(off, vec![]).await;
+    submit(b).await;
+}
+
 #[tokio::test]
 async fn a_reader_without_javascript_reads_posts_replies_and_keeps_the_text_of_a_refusal() {
     let site = spawn_site_with(|c| c.spam.min_compose_ms = 0).await;
@@ -92,15 +102,7 @@ async fn a_reader_without_javascript_reads_posts_replies_and_keeps_the_text_of_a
     .await;
     assert_eq!(reply, "A reply, no scripts");
 
-    fill(&b, "body", "Kept after a refusal").await;
-    fill(&b, "email", "nope").await;
-    // The browser's own check would stop the post before the server sees it.
-    b.js(
-        "document.querySelector('#confab-form').noValidate = true; return 1",
-        vec![],
-    )
-    .await;
-    submit(&b).await;
+    post_with_a_bad_address(&b, "Kept after a refusal").await;
     let kept = find(&b, "#confab-form [name=body]")
         .await
         .prop("value")
@@ -127,14 +129,7 @@ async fn a_reader_without_javascript_reads_posts_replies_and_keeps_the_text_of_a
         json!([]),
         "the reply form"
     );
-    fill(&b, "body", "Kept").await;
-    fill(&b, "email", "nope").await;
-    b.js(
-        "document.querySelector('#confab-form').noValidate = true; return 1",
-        vec![],
-    )
-    .await;
-    submit(&b).await;
+    post_with_a_bad_address(&b, "Kept").await;
     find(&b, "[data-testid=error-email]").await;
     assert_eq!(
         b.axe_violations_in("html").await,
