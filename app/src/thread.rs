@@ -61,6 +61,7 @@ pub fn Thread(
         Err(e) => {
             sort.set(shown.get_untracked().unwrap_or(Sort::Oldest));
             load.set(Phase::Failed(t.error(e)));
+            take_over(c);
         }
     };
 
@@ -146,10 +147,28 @@ fn show(c: Ctx, page: Page, more: bool, cursor: RwSignal<Option<String>>, load: 
         c.top.update(|l| l.extend(rest));
         if !more {
             restore_pending(c);
+            take_over(c);
             c.reveal(hash_target());
         }
     };
     request_animation_frame(move || set_timeout(finish, Duration::ZERO));
+}
+
+/// The server's HTML of the thread, which `/embed.js` shows while the wasm
+/// loads, sits just before the widget, and the stylesheet hides the widget
+/// while it is there. It goes in the next frame, once the whole first
+/// page is built, so that frame swaps one for the other: the same comments
+/// at the same height, and the reader's scroll position means what it did.
+fn take_over(c: Ctx) {
+    request_animation_frame(move || {
+        if let Some(html) = c
+            .section
+            .get_untracked()
+            .and_then(|s| s.previous_element_sibling())
+        {
+            html.remove();
+        }
+    });
 }
 
 /// The one line for every state of the thread (class, role, test id,

@@ -22,17 +22,22 @@ pub struct Probe {
     /// contains `json`.
     pub code: &'static str,
     pub json: &'static str,
+    /// A selector for a comment drawn by the widget's code itself, where
+    /// `comment` also matches HTML the server sent first.
+    pub widget: Option<&'static str>,
 }
 
-/// Confab renders in a shadow root. Comments are `comment-{id}`: the bare
-/// prefix `comment` would also match the list (`comments`), there before
-/// any item.
+/// Confab renders in a shadow root: first the server's HTML (`.cf-c`
+/// articles, without test ids), which the widget then replaces with its
+/// own, whose comments are `comment-{id}` (the bare prefix `comment` would
+/// also match the list, `comments`, there before any item).
 pub const CONFAB: Probe = Probe {
     root: r#"document.querySelector("[data-confab]")?.shadowRoot"#,
-    comment: r#"[data-testid^="comment-"]"#,
-    heading: r#"[data-testid="count"]"#,
+    comment: ".cf-c",
+    heading: ".cf-head h2",
     code: ".wasm",
     json: "/thread?",
+    widget: Some(r#"[data-testid^="comment-"]"#),
 };
 
 /// Isso renders into its `<section id="isso-thread">`, the comments into
@@ -44,23 +49,33 @@ pub const ISSO: Probe = Probe {
     heading: ".isso-thread-heading",
     code: "/js/embed.min.js",
     json: "/?uri=",
+    widget: None,
 };
 
 impl Probe {
     /// Injected into the article's `<head>`, before the widget's script:
     /// each frame until 20 s, look inside the root; on the frame that first
-    /// holds a comment (or the heading), wait for that frame to be painted
-    /// (rAF + setTimeout 0) and note `performance.now()`, which counts from
-    /// navigation start.
+    /// holds a comment (or the heading, or the widget's own comment), wait
+    /// for that frame to be painted (rAF + setTimeout 0) and note
+    /// `performance.now()`, which counts from navigation start. Layout
+    /// shifts after the first comment is painted are summed: for Confab,
+    /// that is the widget taking the place of the server's HTML.
     pub fn script(&self) -> String {
         let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
         format!(
             r#"<script>
 (() => {{
   const seen = {{}};
+  window.__bench_shift = 0;
+  window.__bench_wants_widget = {widget} !== null;
+  new PerformanceObserver((list) => {{
+    for (const e of list.getEntries())
+      if (window.__bench_comment !== undefined && !e.hadRecentInput) window.__bench_shift += e.value;
+  }}).observe({{ type: "layout-shift" }});
   const check = () => {{
     const root = {root};
-    for (const [name, sel] of [["comment", {comment}], ["count", {heading}]]) {{
+    const marks = [["comment", {comment}], ["count", {heading}], ["widget", {widget}]];
+    for (const [name, sel] of marks.filter((m) => m[1])) {{
       if (!seen[name] && root?.querySelector(sel)) {{
         seen[name] = true;
         setTimeout(() => {{ window["__bench_" + name] = performance.now(); }}, 0);
@@ -73,8 +88,9 @@ impl Probe {
     }}
     // A resource's entry may be listed a little after the frame it was
     // used in: keep looking for them 1 s past the first comment.
-    seen.at ??= seen.comment ? performance.now() : undefined;
-    const more = !seen.comment || performance.now() < seen.at + 1000;
+    // So are the widget's own comments, and shifts as it takes over.
+    seen.at ??= seen.comment && (seen.widget || !{widget}) ? performance.now() : undefined;
+    const more = !seen.at || performance.now() < seen.at + 1000;
     if (more && performance.now() < 21000) requestAnimationFrame(check);
   }};
   requestAnimationFrame(check);
@@ -86,6 +102,7 @@ impl Probe {
             heading = q(self.heading),
             code = q(self.code),
             json = q(self.json),
+            widget = self.widget.map_or("null".into(), q),
         )
     }
 }
@@ -143,6 +160,10 @@ pub struct Paint {
     /// (Resource Timing).
     pub code_ms: Option<f64>,
     pub json_ms: Option<f64>,
+    /// The widget's own first comment (Confab), and the layout shift after
+    /// the first comment was painted, as a median of the loads' sums.
+    pub widget_ms: Option<f64>,
+    pub shift: Option<f64>,
     pub loads: usize,
 }
 
@@ -167,9 +188,9 @@ async fn loads_of(
     urls: &[&str],
     loads: usize,
 ) -> anyhow::Result<Vec<Paint>> {
-    // Per URL, per mark (first comment, heading, code, thread JSON): the
-    // values of the loads that produced it.
-    let mut marks: Vec<[Vec<f64>; 4]> = urls.iter().map(|_| Default::default()).collect();
+    // Per URL, per mark (first comment, heading, code, thread JSON,
+    // widget, shift): the values of the loads that produced it.
+    let mut marks: Vec<[Vec<f64>; MARKS]> = urls.iter().map(|_| Default::default()).collect();
     for _ in 0..loads {
         for (url, marks) in urls.iter().zip(&mut marks) {
             let session = driver.session().await?;
@@ -184,13 +205,15 @@ async fn loads_of(
     Ok(marks
         .into_iter()
         .map(|m| {
-            let [comments, headings, code, json] =
+            let [comments, headings, code, json, widget, shift] =
                 m.map(|v| (v.len() == loads).then(|| median(&v)));
             Paint {
                 first_comment_ms: comments,
                 heading_ms: headings,
                 code_ms: code,
                 json_ms: json,
+                widget_ms: widget,
+                shift,
                 loads,
             }
         })
@@ -200,8 +223,12 @@ async fn loads_of(
 /// How long a new Chromium gets for its own start-up before the article.
 const BROWSER_SETTLES: Duration = Duration::from_secs(2);
 
-/// One load's marks: first comment, heading, code, thread JSON.
-async fn load_once(client: &Client, article_url: &str) -> anyhow::Result<[Option<f64>; 4]> {
+/// How many marks a load takes.
+const MARKS: usize = 6;
+
+/// One load's marks: first comment, heading, code, thread JSON, widget,
+/// shift.
+async fn load_once(client: &Client, article_url: &str) -> anyhow::Result<[Option<f64>; MARKS]> {
     // A reader's browser is already running. A Chromium just started spends
     // its first second building its own pages (the omnibox popup's, in a
     // renderer of their own), which here took the CPU from the article:
@@ -215,21 +242,25 @@ async fn load_once(client: &Client, article_url: &str) -> anyhow::Result<[Option
             .execute(
                 "const w = window;
                  return [w.__bench_comment ?? null, w.__bench_count ?? null,
-                         w.__bench_code ?? null, w.__bench_json ?? null, performance.now()];",
+                         w.__bench_code ?? null, w.__bench_json ?? null, performance.now(),
+                         w.__bench_widget ?? null, w.__bench_shift ?? null,
+                         w.__bench_wants_widget ?? false];",
                 vec![],
             )
             .await?;
         let at = |i: usize| v.get(i).and_then(Value::as_f64);
         let (comment, heading, now) = (at(0), at(1), at(4).unwrap_or(0.0));
-        // Done at the first comment once the thread JSON's entry is listed
-        // (or 1 s later); without a comment, 3 s after the heading (the
-        // widget renders no comments yet), or at 20 s.
-        let listed = at(3).is_some() || comment.is_some_and(|c| now > c + 1000.0);
-        if (comment.is_some() && listed)
-            || heading.is_some_and(|h| now > h + 3000.0)
-            || now > 20_000.0
-        {
-            return Ok([comment, heading, at(2), at(3)]);
+        // Done at the first comment (and the widget's own, where there is
+        // one) once the thread JSON's entry is listed (or 1 s later);
+        // without a comment, 3 s after the heading (the widget renders no
+        // comments yet), or at 20 s.
+        let last = comment.zip(at(5)).map(|(c, w)| c.max(w)).or(comment);
+        let wants_widget = v.get(7).and_then(Value::as_bool).unwrap_or(false);
+        let shown = comment.is_some() && (at(5).is_some() || !wants_widget);
+        let listed = at(3).is_some() || last.is_some_and(|c| now > c + 1000.0);
+        if (shown && listed) || heading.is_some_and(|h| now > h + 3000.0) || now > 20_000.0 {
+            let shift = at(5).and(at(6));
+            return Ok([comment, heading, at(2), at(3), at(5), shift]);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

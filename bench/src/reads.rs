@@ -188,15 +188,14 @@ fn paint_rows(report: &mut Report, p: &Paint) {
         ),
         None => report.row(
             &measure,
-            "not measurable yet: the widget rendered no `[data-testid^=\"comment-\"]` element"
-                .into(),
+            "not measurable yet: no load painted a `.cf-c` comment".into(),
             "≤ 300 ms",
             None,
         ),
     }
     let ms = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0} ms"));
     report.row(
-        "… of which: wasm received / heading (`count`) painted / thread JSON received",
+        "… of which: wasm received / heading painted / thread JSON received",
         format!(
             "{} / {} / {}",
             ms(p.code_ms),
@@ -205,6 +204,25 @@ fn paint_rows(report: &mut Report, p: &Paint) {
         ),
         "",
         None,
+    );
+    takeover_rows(report, p);
+}
+
+/// When the widget's own comments replaced the server's HTML, and how far
+/// anything moved as they did.
+pub fn takeover_rows(report: &mut Report, p: &Paint) {
+    let ms = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0} ms"));
+    report.row(
+        "… the widget's own comments (wasm running) replaced the server's HTML at",
+        ms(p.widget_ms),
+        "",
+        None,
+    );
+    report.row(
+        "Layout shift from the first comment painted until the widget took over (median)",
+        p.shift.map_or("n/a".into(), |s| format!("{s:.4}")),
+        "< 0.01",
+        p.shift.map(|s| s < 0.01),
     );
 }
 

@@ -42,12 +42,15 @@ pub async fn alone(plan: &Plan, serve: bool) -> anyhow::Result<()> {
         let p = paint(&format!("{origin}{}", crate::seed::PAGE), plan.loads).await?;
         let ms = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0} ms"));
         println!(
-            "median of {}: first comment {}, heading {}, wasm received {}, thread JSON received {}",
+            "median of {}: first comment {}, heading {}, wasm received {}, thread JSON received {}, \
+             the widget's own comments {}, layout shift after the first comment {}",
             p.loads,
             ms(p.first_comment_ms),
             ms(p.heading_ms),
             ms(p.code_ms),
-            ms(p.json_ms)
+            ms(p.json_ms),
+            ms(p.widget_ms),
+            p.shift.map_or("n/a".into(), |s| format!("{s:.4}"))
         );
         anyhow::Ok(())
     }

@@ -69,6 +69,7 @@
     const css = document.createElement("link");
     css.rel = "stylesheet";
     css.href = base + files.css;
+    const styled = new Promise((ok) => (css.onload = css.onerror = ok));
     const host = document.createElement("div");
     host.className = "confab";
     host.setAttribute("data-testid", "confab-root");
@@ -89,13 +90,33 @@
     const thread = get(`api/v1/sites/${enc(c.site)}/thread?page=${enc(c.page)}&sort=oldest`).then((r) =>
       r.text().then((body) => [r.status, body]),
     );
+    // The server's HTML of the thread stands in until the widget has built
+    // its own, then the widget removes it. A copy the site put in the
+    // placeholder (at build or serve time) is kept, shown as the page
+    // styles it until the stylesheet is in; else the widget's stand-in
+    // (the same height, so nothing moves when the two swap) is fetched now.
+    let mounted;
+    const own = el.querySelector("[data-confab-fragment]");
+    own && host.append(document.createElement("slot"));
+    const html =
+      own ||
+      get(`sites/${enc(c.site)}/thread.html?page=${enc(c.page)}&lang=${c.lang}&view=widget`).then(
+        (r) => r.ok && r.text(),
+      );
+    Promise.all([html, styled])
+      .then(([h]) => mounted || (own ? host.replaceChildren(own) : h && (host.innerHTML = h)))
+      .catch(() => {});
     // Without its language file (it failed to load), the widget speaks English.
     const lang = files.langs[c.lang];
     const strings = lang && get(lang).then((r) => r.json()).catch(() => undefined);
     Promise.all([load(), strings])
-      .then(([m, s]) => m.mount(host, c, base, thread, s))
+      .then(([m, s]) => {
+        mounted = 1;
+        m.mount(host, c, base, thread, s);
+      })
       .catch((e) => {
-        host.textContent = "Comments could not be loaded.";
+        // The server's HTML, when it is in, still shows the comments.
+        host.querySelector(".cf-static") || (host.textContent = "Comments could not be loaded.");
         console.error("confab:", e);
       });
   };

@@ -31,7 +31,8 @@ pub type PageId = (String, String);
 
 /// What varies between responses for one page: `(form, sort, cursor,
 /// limit, parent)`, where the form is `json`, `atom`, or the language of
-/// the HTML thread; a parent's replies are a variant of their page.
+/// the HTML thread (whose "sort" says which view of it: the reader's, or
+/// the widget's stand-in); a parent's replies are a variant of their page.
 pub type Variant = (
     &'static str,
     &'static str,

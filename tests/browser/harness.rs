@@ -306,11 +306,12 @@ impl Site {
 impl Browser {
     /// Runs `body` as a function of `root` (the first widget's shadow root)
     /// and `args`, returning its JSON result; null while there is no widget
-    /// yet (it mounts lazily, after the page has loaded).
+    /// yet (it mounts lazily, after the page has loaded), and while the
+    /// server's HTML still stands in for it.
     pub async fn in_widget(&self, body: &str, args: Vec<Value>) -> Value {
         let script = format!(
             "const root = document.querySelector('[data-confab]')?.shadowRoot;
-             if (!root?.querySelector('[data-testid=thread]')) return null;
+             if (!root?.querySelector('[data-testid=thread]') || root.querySelector('.cf-static')) return null;
              const args = arguments; {body}"
         );
         self.js(&script, args).await

@@ -24,6 +24,7 @@ mod widget_placeholders;
 mod widget_retry;
 mod widget_states;
 mod widget_story;
+mod widget_takeover;
 mod widget_thread;
 mod widget_votes;
 mod xss;

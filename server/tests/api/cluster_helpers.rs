@@ -242,28 +242,12 @@ moderation = "all"
 }
 
 fn spawn_nginx(dir: &Path, port: u16, instances: &[Running]) -> Proc {
-    for temp in ["body", "proxy", "fastcgi", "uwsgi", "scgi"] {
-        std::fs::create_dir_all(dir.join("tmp").join(temp)).unwrap();
-    }
-    let d = dir.display();
     let servers: String = instances
         .iter()
         .map(|i| format!("server {};\n", i.base.trim_start_matches("http://")))
         .collect();
-    let conf = format!(
-        // One process, so that killing it on drop leaves no worker behind.
-        r#"master_process off;
-pid {d}/nginx.pid;
-error_log {d}/nginx-error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {d}/tmp/body;
-    proxy_temp_path {d}/tmp/proxy;
-    fastcgi_temp_path {d}/tmp/fastcgi;
-    uwsgi_temp_path {d}/tmp/uwsgi;
-    scgi_temp_path {d}/tmp/scgi;
-    upstream confab {{
+    let http = format!(
+        r#"upstream confab {{
         {servers}
     }}
     server {{
@@ -279,7 +263,31 @@ http {{
             proxy_buffering off;
             proxy_read_timeout 1h;
         }}
-    }}
+    }}"#
+    );
+    run_nginx(dir, &http)
+}
+
+/// nginx with `http` as its `http` block's content, its files under `dir`.
+pub fn run_nginx(dir: &Path, http: &str) -> Proc {
+    for temp in ["body", "proxy", "fastcgi", "uwsgi", "scgi"] {
+        std::fs::create_dir_all(dir.join("tmp").join(temp)).unwrap();
+    }
+    let d = dir.display();
+    let conf = format!(
+        // One process, so that killing it on drop leaves no worker behind.
+        r#"master_process off;
+pid {d}/nginx.pid;
+error_log {d}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {d}/tmp/body;
+    proxy_temp_path {d}/tmp/proxy;
+    fastcgi_temp_path {d}/tmp/fastcgi;
+    uwsgi_temp_path {d}/tmp/uwsgi;
+    scgi_temp_path {d}/tmp/scgi;
+    {http}
 }}
 "#
     );

@@ -44,6 +44,7 @@ mod privacy;
 mod reader;
 mod reader_feeds;
 mod reader_form;
+mod reader_ssi;
 mod release;
 mod replies;
 mod spam_defence;

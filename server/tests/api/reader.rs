@@ -12,7 +12,8 @@ on_both_backends!(
     the_fragment_is_compressed_once_cached_and_revalidated,
     the_fragment_speaks_the_readers_language_and_direction,
     a_deleted_comment_keeps_its_place_without_its_text_and_held_ones_are_not_shown,
-    an_unknown_page_has_an_empty_thread_and_bad_queries_get_json_errors
+    an_unknown_page_has_an_empty_thread_and_bad_queries_get_json_errors,
+    the_widgets_stand_in_has_its_form_and_buttons_is_inert_and_is_cached_apart
 );
 
 /// The fragment of `page` as a crawler fetches it: no cookies, no
@@ -214,6 +215,10 @@ async fn an_unknown_page_has_an_empty_thread_and_bad_queries_get_json_errors(bac
     let r = app.get_raw("/sites/nope/thread.html?page=/a").await;
     assert_error(r, 404, ErrorCode::SiteNotFound).await;
     let r = app
+        .get_raw("/sites/demo/thread.html?page=/a&view=gallery")
+        .await;
+    assert_error(r, 422, ErrorCode::Validation).await;
+    let r = app
         .client
         .get(app.url("/sites/demo/thread.html?page=/a"))
         .header("origin", "https://evil.example")
@@ -221,4 +226,38 @@ async fn an_unknown_page_has_an_empty_thread_and_bad_queries_get_json_errors(bac
         .await
         .unwrap();
     assert_error(r, 403, ErrorCode::OriginNotAllowed).await;
+}
+
+async fn the_widgets_stand_in_has_its_form_and_buttons_is_inert_and_is_cached_apart(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let first = app.comment("/a", "First words").await.comment;
+    app.reply("/a", first.id, "A reply").await;
+    let reader = fragment(&app, "page=/a").await;
+    let widget = fragment(&app, "page=/a&view=widget&lang=de").await;
+    assert_ne!(reader, widget, "two cache entries, not one");
+    assert_eq!(fragment(&app, "page=/a&view=reader").await, reader);
+    // The widget's header, form and per-comment buttons, in German.
+    assert!(widget.contains(r#"<label class="cf-sort">"#), "{widget}");
+    assert!(widget.contains(r#"<form class="cf-form">"#));
+    assert!(
+        widget.contains("Antworten ausblenden"),
+        "the replies' toggle"
+    );
+    assert_eq!(
+        count(&widget, r#"class="cf-vote""#),
+        4,
+        "two comments' votes"
+    );
+    assert!(widget.contains(" inert"), "nothing typed into it is lost");
+    // The same comments, marked up for crawlers alike.
+    assert_eq!(
+        count(&widget, r#"itemtype="https://schema.org/Comment""#),
+        2
+    );
+    assert!(widget.contains("First words") && widget.contains("A reply"));
+    // Test ids belong to the widget that replaces it.
+    assert!(!widget.contains("data-testid"), "{widget}");
+    assert!(!reader.contains("<form") && !reader.contains(" inert"));
 }

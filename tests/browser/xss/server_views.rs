@@ -1,6 +1,7 @@
-//! The views the server renders itself: the HTML fragment and the full page
-//! of the payloads' page, the full page of each payload's own page, and
-//! every page's Atom feed as a feed reader shows it. Each is fetched from
+//! The views the server renders itself: the HTML fragment (as readers and
+//! crawlers get it, and as the widget's stand-in) and the full page of the
+//! payloads' page, the full page of each payload's own page, and every
+//! page's Atom feed and the site's as a feed reader shows them. Each is fetched from
 //! Confab and opened by the probe, which sets no content policy: what the
 //! markup would do, it does here.
 
@@ -49,6 +50,7 @@ pub async fn all(b: &Browser, probe: &Probe, confab: &str, all: &[Stored], tally
     let own: Vec<&Stored> = all.iter().filter(|c| c.page != PAGE).collect();
     for (view, path) in [
         ("fragment", "sites/demo/thread.html"),
+        ("stand-in", "sites/demo/thread.html?view=widget"),
         ("full page", "t/demo"),
     ] {
         let n = push(probe, fetch(confab, path, PAGE).await);
@@ -64,7 +66,7 @@ pub async fn all(b: &Browser, probe: &Probe, confab: &str, all: &[Stored], tally
         push(probe, fetch(confab, "t/demo", &c.page).await);
     }
     framed(b, probe, first, &own, "own page", tally).await;
-    feeds(b, probe, confab, &on_page, &own, tally).await;
+    feeds(b, probe, confab, all, tally).await;
     recent(b, probe, confab, all, tally).await;
 }
 
@@ -198,22 +200,25 @@ async fn framed(
     }
 }
 
-/// Each page's feed as a feed reader shows it: the titles as text, each
-/// entry's `html` content as HTML.
-async fn feeds(
-    b: &Browser,
-    probe: &Probe,
-    confab: &str,
-    on_page: &[&Stored],
-    own: &[&Stored],
-    tally: &mut Tally,
-) {
+/// Each page's feed, then the site's, as a feed reader shows them: the
+/// titles as text, each entry's `html` content as HTML.
+async fn feeds(b: &Browser, probe: &Probe, confab: &str, all: &[Stored], tally: &mut Tally) {
+    let on_page: Vec<&Stored> = all.iter().filter(|c| c.page == PAGE).collect();
+    let own: Vec<&Stored> = all.iter().filter(|c| c.page != PAGE).collect();
     let first = probe.docs.lock().unwrap().len();
     let pages = std::iter::once(PAGE).chain(own.iter().map(|c| c.page.as_str()));
+    let mut feeds = Vec::new();
     for key in pages {
-        let xml = fetch(confab, "sites/demo/feed.atom", key).await;
+        feeds.push(fetch(confab, "sites/demo/feed.atom", key).await);
+    }
+    let site = reqwest::get(format!("{confab}sites/demo/recent.atom"))
+        .await
+        .unwrap();
+    assert_eq!(site.status(), 200, "recent.atom");
+    feeds.push(site.text().await.unwrap());
+    for (i, xml) in feeds.iter().enumerate() {
         let feed = feed_rs::parser::parse(xml.as_bytes())
-            .unwrap_or_else(|e| panic!("the feed of {key:?} parses: {e}"));
+            .unwrap_or_else(|e| panic!("feed {i} parses: {e}"));
         let text = |t: &Option<feed_rs::model::Text>| t.as_ref().map(|t| t.content.clone());
         let doc = html! {
             (DOCTYPE)
@@ -230,10 +235,15 @@ async fn feeds(
         };
         push(probe, doc.into_string());
     }
-    // The payloads' page holds its latest 50 comments; each own page one.
-    let mut newest: Vec<&Stored> = on_page.to_vec();
-    newest.sort_by_key(|c| std::cmp::Reverse(c.id));
-    newest.truncate(50);
+    // The payloads' page holds its latest 50 comments, each own page one,
+    // and the site's feed the latest 50 of all.
+    fn newest<'a>(of: &[&'a Stored]) -> Vec<&'a Stored> {
+        let mut newest = of.to_vec();
+        newest.sort_by_key(|c| std::cmp::Reverse(c.id));
+        newest.truncate(50);
+        newest
+    }
+    let (page_newest, site_newest) = (newest(&on_page), newest(&all.iter().collect::<Vec<_>>()));
     let to = probe.docs.lock().unwrap().len();
     for from in (first..to).step_by(50) {
         let end = (from + 50).min(to);
@@ -254,10 +264,10 @@ async fn feeds(
         .await;
         for (i, entries) in shown.as_array().unwrap().iter().enumerate() {
             let n = from + i - first;
-            let want: Vec<&Stored> = if n == 0 {
-                newest.clone()
-            } else {
-                vec![own[n - 1]]
+            let want: Vec<&Stored> = match n {
+                0 => page_newest.clone(),
+                n if n <= own.len() => vec![own[n - 1]],
+                _ => site_newest.clone(),
             };
             let entries = entries.as_array().unwrap();
             tally.expect(entries.len() == want.len(), || {

@@ -7,31 +7,56 @@
 use confab_api::{avatar, Comment, CommentStatus, Thread};
 use maud::{html, Markup, PreEscaped};
 
-use super::links::Links;
+use super::{links::Links, shell};
 use crate::domain::texts::Lang;
 
 /// Replies deeper than this are not indented further, as in the widget.
 const INDENT_CAP: u32 = 4;
 
-/// The thread `thread` of the page `links` points at, in `lang`.
-pub fn thread(thread: &Thread, lang: &Lang, links: &Links) -> Markup {
+/// How a fragment is drawn.
+#[derive(Clone, Copy)]
+pub struct Draw<'a> {
+    pub lang: &'a Lang,
+    pub links: &'a Links,
+    /// For `/embed.js` to show until the widget takes its place: with the
+    /// widget's header, form and buttons ([`shell`]), so that both are one
+    /// height, `inert`, and without test ids, which belong to the widget.
+    pub widget: bool,
+}
+
+impl Draw<'_> {
+    /// `id` as a test id, except in the widget's stand-in.
+    fn tid<T>(&self, id: T) -> Option<T> {
+        (!self.widget).then_some(id)
+    }
+}
+
+/// The thread `thread` of the page `d.links` points at.
+pub fn thread(thread: &Thread, d: Draw) -> Markup {
+    let (lang, links) = (d.lang, d.links);
     let t = &lang.t;
+    let count = lang.count(thread.total);
     html! {
         section class="cf cf-static" lang=(t.lang) dir=(t.dir()) aria-label=(t.thread)
-            data-confab-fragment=(links.page) data-testid="thread" {
-            header class="cf-head" {
-                h2 data-testid="count" { (lang.count(thread.total)) }
+            data-confab-fragment=(links.page) data-testid=[d.tid("thread")] inert[d.widget] {
+            @if d.widget {
+                (shell::head(lang, &count))
+                (shell::composer(lang))
+            } @else {
+                header class="cf-head" {
+                    h2 data-testid="count" { (count) }
+                }
             }
             @if thread.comments.is_empty() && thread.next_cursor.is_none() {
-                p class="cf-notice" data-testid="empty" { (t.empty) }
+                p class="cf-empty" data-testid=[d.tid("empty")] { (t.empty) }
             }
-            ul class="cf-list" data-testid="comments" {
+            ul class="cf-list" data-testid=[d.tid("comments")] {
                 @for c in &thread.comments {
-                    (comment(c, 0, lang, links))
+                    (comment(c, 0, d))
                 }
             }
             @if let Some(cursor) = &thread.next_cursor {
-                a class="cf-more" rel="next" data-testid="load-more"
+                a class="cf-more" rel="next" data-testid=[d.tid("load-more")]
                     href=(links.next(cursor)) { (t.load_more) }
             }
         }
@@ -40,7 +65,8 @@ pub fn thread(thread: &Thread, lang: &Lang, links: &Links) -> Markup {
 
 /// One comment and its replies. A reply is the `comment` of the comment it
 /// answers, so the microdata nests as the thread does.
-fn comment(c: &Comment, depth: u32, lang: &Lang, links: &Links) -> Markup {
+fn comment(c: &Comment, depth: u32, d: Draw) -> Markup {
+    let (lang, links) = (d.lang, d.links);
     let t = &lang.t;
     let deleted = c.status == CommentStatus::Deleted;
     let name = if c.author.is_empty() {
@@ -51,7 +77,7 @@ fn comment(c: &Comment, depth: u32, lang: &Lang, links: &Links) -> Markup {
     // The date alone: the same in every language, and exact in `datetime`.
     let day = c.created.get(..10).unwrap_or(&c.created);
     html! {
-        li class="cf-item" data-testid={"comment-" (c.id)} data-id=(c.id) {
+        li class="cf-item" data-testid=[d.tid(format!("comment-{}", c.id))] data-id=(c.id) {
             // maud joins classes only in its `.name` form.
             article.cf-c.cf-pinned[c.pinned] id={"confab-" (c.id)}
                 itemscope itemtype="https://schema.org/Comment"
@@ -78,10 +104,14 @@ fn comment(c: &Comment, depth: u32, lang: &Lang, links: &Links) -> Markup {
                     }
                 }
                 @if deleted {
-                    div class="cf-body cf-muted" data-testid="deleted" { (t.deleted) }
+                    div class="cf-body cf-muted" data-testid=[d.tid("deleted")] { (t.deleted) }
                 } @else {
                     div class="cf-body" dir="auto" itemprop="text" { (PreEscaped(&c.html)) }
                     footer class="cf-foot" {
+                        @if d.widget {
+                            (shell::votes(lang, c.score))
+                            button type="button" { (t.reply) }
+                        } @else {
                         span class="cf-votes" {
                             meta itemprop="upvoteCount" content=(c.score.max(0));
                             // Without buttons to vote with, a score of 0 says
@@ -95,18 +125,22 @@ fn comment(c: &Comment, depth: u32, lang: &Lang, links: &Links) -> Markup {
                         @if !links.locked {
                             a class="cf-reply" data-testid="reply" href=(links.reply(c.id)) { (t.reply) }
                         }
+                        }
                     }
                 }
+            }
+            @if d.widget && !c.replies.is_empty() {
+                button type="button" class="cf-toggle" { (t.hide_replies) }
             }
             @if !c.replies.is_empty() {
                 ul.cf-list.cf-indent[depth < INDENT_CAP] {
                     @for r in &c.replies {
-                        (comment(r, depth + 1, lang, links))
+                        (comment(r, depth + 1, d))
                     }
                 }
             }
             @if let Some(cursor) = &c.replies_cursor {
-                a class="cf-more" data-testid={"more-replies-" (c.id)}
+                a class="cf-more" data-testid=[d.tid(format!("more-replies-{}", c.id))]
                     href=(links.replies(c.id, cursor)) {
                     (lang.with_n(t.more_replies, i64::from(c.more_replies)))
                 }

@@ -9,6 +9,7 @@ mod fragment;
 mod links;
 mod page;
 pub mod recent;
+mod shell;
 
 use axum::{
     extract::State,
@@ -61,6 +62,20 @@ pub struct HtmlQuery {
     parent: Option<i64>,
     /// A language code (`de`, `pt-BR`); else `Accept-Language` decides.
     lang: Option<String>,
+    /// `reader` (default), or `widget`: the stand-in `/embed.js` shows
+    /// while the widget loads, with the widget's header and form, inert.
+    view: Option<String>,
+}
+
+impl HtmlQuery {
+    /// Whether `view` asks for the widget's stand-in.
+    fn widget(&self) -> Result<bool> {
+        match self.view.as_deref() {
+            None | Some("reader") => Ok(false),
+            Some("widget") => Ok(true),
+            Some(_) => Err(Error::invalid("view", "view is reader or widget")),
+        }
+    }
 }
 
 #[utoipa::path(
@@ -74,7 +89,7 @@ pub struct HtmlQuery {
         (status = 400, description = "`bad_request`: a bad cursor or query", body = ErrorBody),
         (status = 403, description = "`origin_not_allowed`", body = ErrorBody),
         (status = 404, description = "`site_not_found`, or `parent_not_found`", body = ErrorBody),
-        (status = 422, description = "`validation`: a bad page key", body = ErrorBody),
+        (status = 422, description = "`validation`: a bad page key or view", body = ErrorBody),
     )
 )]
 pub async fn thread_html(
@@ -109,10 +124,12 @@ async fn fragment_of(
     lang: &'static Lang,
 ) -> Result<std::sync::Arc<crate::cache::Encoded>> {
     let key = PageKey::parse(&q.page).map_err(|m| Error::invalid("page", m))?;
+    let widget = q.widget()?;
     let slice = thread::slice(q.cursor.as_deref(), q.parent, Sort::Oldest)?;
     let limit = state.config.limits.page_size;
     let page_id = (site.slug.clone(), key.to_string());
-    let variant = (lang.t.lang, "oldest", q.cursor.clone(), limit, q.parent);
+    let view = if widget { "widget" } else { "oldest" };
+    let variant = (lang.t.lang, view, q.cursor.clone(), limit, q.parent);
     thread::cached(state, page_id, variant, true, || async {
         let loaded = thread::load(state, site.id, &key, slice, limit).await?;
         let known = loaded.is_some();
@@ -121,9 +138,12 @@ async fn fragment_of(
             locked: shown.locked == Some(true),
             ..Links::new(state, &site.slug, key.as_str(), lang.t.lang)
         };
-        let html = fragment::thread(&shown, lang, &links)
-            .into_string()
-            .into_bytes();
+        let draw = fragment::Draw {
+            lang,
+            links: &links,
+            widget,
+        };
+        let html = fragment::thread(&shown, draw).into_string().into_bytes();
         Ok(if known {
             Made::Page(html)
         } else {

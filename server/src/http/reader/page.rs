@@ -55,6 +55,7 @@ impl PageQuery {
             cursor: self.cursor.clone(),
             parent: self.parent,
             lang: self.lang.clone(),
+            view: None,
         }
     }
 }
