@@ -95,7 +95,9 @@
     // placeholder (at build or serve time) is kept, shown as the page
     // styles it until the stylesheet is in; else the widget's stand-in
     // (the same height, so nothing moves when the two swap) is fetched now.
-    let mounted;
+    // The widget mounts only once the stand-in is painted (or has failed):
+    // it arrives about when the wasm does, and mounting takes the main
+    // thread for a while, which would hold back that paint.
     const own = el.querySelector("[data-confab-fragment]");
     own && host.append(document.createElement("slot"));
     const html =
@@ -103,17 +105,17 @@
       get(`sites/${enc(c.site)}/thread.html?page=${enc(c.page)}&lang=${c.lang}&view=widget`).then(
         (r) => r.ok && r.text(),
       );
-    Promise.all([html, styled])
-      .then(([h]) => mounted || (own ? host.replaceChildren(own) : h && (host.innerHTML = h)))
+    const shown = Promise.all([html, styled])
+      .then(([h]) => {
+        own ? host.replaceChildren(own) : h && (host.innerHTML = h);
+        return new Promise((ok) => requestAnimationFrame(() => setTimeout(ok)));
+      })
       .catch(() => {});
     // Without its language file (it failed to load), the widget speaks English.
     const lang = files.langs[c.lang];
     const strings = lang && get(lang).then((r) => r.json()).catch(() => undefined);
-    Promise.all([load(), strings])
-      .then(([m, s]) => {
-        mounted = 1;
-        m.mount(host, c, base, thread, s);
-      })
+    Promise.all([load(), strings, shown])
+      .then(([m, s]) => m.mount(host, c, base, thread, s))
       .catch((e) => {
         // The server's HTML, when it is in, still shows the comments.
         host.querySelector(".cf-static") || (host.textContent = "Comments could not be loaded.");

@@ -107,26 +107,7 @@ fn comment(c: &Comment, depth: u32, d: Draw) -> Markup {
                     div class="cf-body cf-muted" data-testid=[d.tid("deleted")] { (t.deleted) }
                 } @else {
                     div class="cf-body" dir="auto" itemprop="text" { (PreEscaped(&c.html)) }
-                    footer class="cf-foot" {
-                        @if d.widget {
-                            (shell::votes(lang, c.score))
-                            button type="button" { (t.reply) }
-                        } @else {
-                        span class="cf-votes" {
-                            meta itemprop="upvoteCount" content=(c.score.max(0));
-                            // Without buttons to vote with, a score of 0 says
-                            // nothing; others show their sign.
-                            @if c.score != 0 {
-                                span class="cf-score" data-testid="score" {
-                                    @if c.score > 0 { "+" } (c.score)
-                                }
-                            }
-                        }
-                        @if !links.locked {
-                            a class="cf-reply" data-testid="reply" href=(links.reply(c.id)) { (t.reply) }
-                        }
-                        }
-                    }
+                    (foot(c, d))
                 }
             }
             @if d.widget && !c.replies.is_empty() {
@@ -143,6 +124,34 @@ fn comment(c: &Comment, depth: u32, d: Draw) -> Markup {
                 a class="cf-more" data-testid=[d.tid(format!("more-replies-{}", c.id))]
                     href=(links.replies(c.id, cursor)) {
                     (lang.with_n(t.more_replies, i64::from(c.more_replies)))
+                }
+            }
+        }
+    }
+}
+
+/// Under a comment's text: its score, and where to reply. The stand-in
+/// draws the widget's buttons; the reader's page a link to its form.
+fn foot(c: &Comment, d: Draw) -> Markup {
+    let t = &d.lang.t;
+    html! {
+        footer class="cf-foot" {
+            meta itemprop="upvoteCount" content=(c.score.max(0));
+            @if d.widget {
+                (shell::votes(d.lang, c.score))
+                button type="button" { (t.reply) }
+            } @else {
+                // Without buttons to vote with, a score of 0 says nothing;
+                // others show their sign.
+                @if c.score != 0 {
+                    span class="cf-votes" {
+                        span class="cf-score" data-testid="score" {
+                            @if c.score > 0 { "+" } (c.score)
+                        }
+                    }
+                }
+                @if !d.links.locked {
+                    a class="cf-reply" data-testid="reply" href=(d.links.reply(c.id)) { (t.reply) }
                 }
             }
         }
