@@ -213,7 +213,7 @@ fn paint_rows(report: &mut Report, p: &Paint) {
 pub fn takeover_rows(report: &mut Report, p: &Paint) {
     let ms = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0} ms"));
     report.row(
-        "… the widget's own comments (wasm running) replaced the server's HTML at",
+        "… the widget's own first comment built, hidden behind the server's HTML (it takes over a frame after its first page)",
         ms(p.widget_ms),
         "",
         None,
