@@ -151,6 +151,11 @@ pub fn serve_article(listener: TcpListener, pages: Vec<(String, String)>) {
     tokio::spawn(async move { axum::serve(listener, app).await });
 }
 
+/// A mark as the report shows it: whole milliseconds, or n/a.
+pub fn ms(v: Option<f64>) -> String {
+    v.map_or("n/a".into(), |v| format!("{v:.0} ms"))
+}
+
 /// Medians over cold loads, in ms from navigation start; `None` where the
 /// widget never showed that element (or the resource never arrived).
 pub struct Paint {

@@ -9,7 +9,7 @@ use confab_api::{Comment, Thread};
 
 use crate::{
     load::{Browser, Scripts},
-    paint::{self, Paint},
+    paint::{self, ms, Paint},
     proc::{Article, Server},
     report::{kb, Report},
     seed::{self, Api, PAGE, SHORT_PAGE},
@@ -193,7 +193,6 @@ fn paint_rows(report: &mut Report, p: &Paint) {
             None,
         ),
     }
-    let ms = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0} ms"));
     report.row(
         "… of which: wasm received / heading painted / thread JSON received",
         format!(
@@ -211,7 +210,6 @@ fn paint_rows(report: &mut Report, p: &Paint) {
 /// When the widget's own comments replaced the server's HTML, and how far
 /// anything moved as they did.
 pub fn takeover_rows(report: &mut Report, p: &Paint) {
-    let ms = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0} ms"));
     report.row(
         "… the widget's own first comment built, hidden behind the server's HTML (it takes over a frame after its first page)",
         ms(p.widget_ms),

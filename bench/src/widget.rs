@@ -4,7 +4,7 @@
 use anyhow::bail;
 
 use crate::{
-    paint::{self, paint, serve_article},
+    paint::{self, ms, paint, serve_article},
     Plan,
 };
 
@@ -40,7 +40,6 @@ pub async fn alone(plan: &Plan, serve: bool) -> anyhow::Result<()> {
             return Ok(());
         }
         let p = paint(&format!("{origin}{}", crate::seed::PAGE), plan.loads).await?;
-        let ms = |v: Option<f64>| v.map_or("n/a".into(), |v| format!("{v:.0} ms"));
         println!(
             "median of {}: first comment {}, heading {}, wasm received {}, thread JSON received {}, \
              the widget's own comments {}, layout shift after the first comment {}",

@@ -1,9 +1,9 @@
 //! The views the server renders itself: the HTML fragment (as readers and
 //! crawlers get it, and as the widget's stand-in) and the full page of the
 //! payloads' page, the full page of each payload's own page, and every
-//! page's Atom feed and the site's as a feed reader shows them. Each is fetched from
-//! Confab and opened by the probe, which sets no content policy: what the
-//! markup would do, it does here.
+//! page's Atom feed and the site's as a feed reader shows them. Each is
+//! fetched from Confab and opened by the probe, which sets no content
+//! policy: what the markup would do, it does here.
 
 use maud::{html, PreEscaped, DOCTYPE};
 use serde_json::{json, Value};
@@ -66,7 +66,7 @@ pub async fn all(b: &Browser, probe: &Probe, confab: &str, all: &[Stored], tally
         push(probe, fetch(confab, "t/demo", &c.page).await);
     }
     framed(b, probe, first, &own, "own page", tally).await;
-    feeds(b, probe, confab, all, tally).await;
+    feeds(b, probe, confab, &on_page, &own, tally).await;
     recent(b, probe, confab, all, tally).await;
 }
 
@@ -94,8 +94,7 @@ async fn recent(b: &Browser, probe: &Probe, confab: &str, all: &[Stored], tally:
         vec![],
     )
     .await;
-    let mut newest: Vec<&Stored> = all.iter().collect();
-    newest.sort_by_key(|c| std::cmp::Reverse(c.id));
+    let newest = newest(&all.iter().collect::<Vec<_>>());
     let shown = shown.as_array().unwrap();
     tally.expect(shown.len() == 50, || {
         format!("recent.js: {} items", shown.len())
@@ -200,11 +199,25 @@ async fn framed(
     }
 }
 
+/// The latest 50 of `of`, newest first: what the feeds and the recent list
+/// hold.
+fn newest<'a>(of: &[&'a Stored]) -> Vec<&'a Stored> {
+    let mut newest = of.to_vec();
+    newest.sort_by_key(|c| std::cmp::Reverse(c.id));
+    newest.truncate(50);
+    newest
+}
+
 /// Each page's feed, then the site's, as a feed reader shows them: the
 /// titles as text, each entry's `html` content as HTML.
-async fn feeds(b: &Browser, probe: &Probe, confab: &str, all: &[Stored], tally: &mut Tally) {
-    let on_page: Vec<&Stored> = all.iter().filter(|c| c.page == PAGE).collect();
-    let own: Vec<&Stored> = all.iter().filter(|c| c.page != PAGE).collect();
+async fn feeds(
+    b: &Browser,
+    probe: &Probe,
+    confab: &str,
+    on_page: &[&Stored],
+    own: &[&Stored],
+    tally: &mut Tally,
+) {
     let first = probe.docs.lock().unwrap().len();
     let pages = std::iter::once(PAGE).chain(own.iter().map(|c| c.page.as_str()));
     let mut feeds = Vec::new();
@@ -237,13 +250,8 @@ async fn feeds(b: &Browser, probe: &Probe, confab: &str, all: &[Stored], tally: 
     }
     // The payloads' page holds its latest 50 comments, each own page one,
     // and the site's feed the latest 50 of all.
-    fn newest<'a>(of: &[&'a Stored]) -> Vec<&'a Stored> {
-        let mut newest = of.to_vec();
-        newest.sort_by_key(|c| std::cmp::Reverse(c.id));
-        newest.truncate(50);
-        newest
-    }
-    let (page_newest, site_newest) = (newest(&on_page), newest(&all.iter().collect::<Vec<_>>()));
+    let everything: Vec<&Stored> = on_page.iter().chain(own).copied().collect();
+    let (page_newest, site_newest) = (newest(on_page), newest(&everything));
     let to = probe.docs.lock().unwrap().len();
     for from in (first..to).step_by(50) {
         let end = (from + 50).min(to);
