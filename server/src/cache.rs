@@ -155,6 +155,20 @@ impl ThreadCache {
         }
     }
 
+    /// The cached response, if there is one, counted as a hit; a miss is
+    /// not counted, since the caller then asks [`Self::get`].
+    pub fn peek(&self, page: &PageId, variant: &Variant) -> Option<Arc<Encoded>> {
+        if self.suspended.load(Ordering::Acquire) {
+            return None;
+        }
+        let hit = self
+            .pages
+            .get(page)
+            .and_then(|p| p.variants.get(variant).cloned())?;
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        Some(hit)
+    }
+
     pub fn stats(&self) -> Stats {
         Stats {
             hits: self.hits.load(Ordering::Relaxed),

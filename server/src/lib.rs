@@ -190,7 +190,7 @@ pub async fn serve(
     // The accept loop ends once `signal` has flipped `stopping`.
     tokio::join!(
         signal,
-        http::conn::serve(listener, router(state), limits, stopping)
+        http::conn::serve(listener, router(state.clone()), state, limits, stopping)
     );
     Ok(())
 }

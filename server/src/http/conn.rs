@@ -26,7 +26,9 @@ use tokio::{
 };
 use tower::Service;
 
-use crate::config::Limits;
+use futures::future::Either;
+
+use crate::{config::Limits, AppState};
 
 /// What bounds each connection, from `[limits]`.
 #[derive(Debug, Clone, Copy)]
@@ -46,11 +48,13 @@ impl From<&Limits> for ConnLimits {
     }
 }
 
-/// Serves `app` on `listener` until `stopping` turns true, then lets every
+/// Serves `app` on `listener`, with cached reads of `state`'s threads
+/// answered ahead of it (`http/fast.rs`), until `stopping` turns true, then lets every
 /// open connection finish its response and waits for them all to close.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
+    state: AppState,
     limits: ConnLimits,
     stopping: watch::Receiver<bool>,
 ) {
@@ -83,6 +87,7 @@ pub async fn serve(
         let conn = Conn {
             http: http.clone(),
             app: app.clone(),
+            state: state.clone(),
             idle: limits.idle,
             stopping: stopping.clone(),
             _permit: permit,
@@ -117,6 +122,7 @@ async fn accept_failed(e: io::Error) {
 struct Conn {
     http: http1::Builder,
     app: Router,
+    state: AppState,
     idle: Duration,
     stopping: watch::Receiver<bool>,
     _permit: OwnedSemaphorePermit,
@@ -129,11 +135,14 @@ impl Conn {
             inner: stream,
             activity: activity.clone(),
         });
-        let app = self.app;
-        // Handlers and `http/client.rs` read the peer's address from here.
+        let (app, state) = (self.app, self.state);
         let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
+            if let Some(hit) = super::fast::answer(&state, &req) {
+                return Either::Left(std::future::ready(Ok(hit)));
+            }
+            // Handlers and `http/client.rs` read the peer's address from here.
             req.extensions_mut().insert(ConnectInfo(peer));
-            app.clone().call(req)
+            Either::Right(app.clone().call(req))
         });
         let conn = self.http.serve_connection(io, service);
         tokio::pin!(conn);

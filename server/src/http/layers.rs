@@ -11,7 +11,7 @@ use std::{
 
 use axum::{
     body::Body,
-    http::{header, HeaderName, HeaderValue, Method, Request, Response, StatusCode},
+    http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, Response, StatusCode},
     middleware::{self, Next},
     Router,
 };
@@ -21,7 +21,7 @@ use tower_http::{
         predicate::{NotForContentType, Predicate, SizeAbove},
         CompressionLayer,
     },
-    cors::{AllowOrigin, CorsLayer},
+    cors::{self, AllowOrigin, CorsLayer},
     request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
@@ -32,6 +32,8 @@ use super::client::AUTHOR_HEADER;
 use crate::{error::InternalDetail, AppState, Error};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// What scripts on the sites' pages may read of an answer.
+const EXPOSED: [HeaderName; 2] = [header::ETAG, REQUEST_ID];
 
 /// Layers for `/api`: CORS for the sites' origins only (the widget files set
 /// their own `Access-Control-Allow-Origin: *`) and compression.
@@ -57,7 +59,7 @@ pub fn api(router: Router<AppState>, state: &AppState) -> Router<AppState> {
             header::IF_NONE_MATCH,
             HeaderName::from_static(AUTHOR_HEADER),
         ])
-        .expose_headers([header::ETAG, REQUEST_ID])
+        .expose_headers(EXPOSED)
         .max_age(Duration::from_secs(3600));
     // Under a kilobyte, compressing saves less than the headers weigh and
     // costs more than the read: an empty thread (any unknown page key) goes
@@ -106,6 +108,43 @@ pub fn common(router: Router, request_timeout: Duration) -> Router {
                 .on_response(DefaultOnResponse::new().level(tracing::Level::DEBUG)),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID, Sequential))
+}
+
+/// What the layers above add to an `/api` answer the router never saw
+/// (`http/fast.rs`): the CORS headers for `origin` (already found to be
+/// the site's), `nosniff` and the request id. A test compares the two
+/// paths' headers, so that they cannot drift apart.
+pub fn finish_api(response: &mut Response<Body>, req: &HeaderMap, origin: Option<&HeaderValue>) {
+    static VARY: LazyLock<HeaderValue> =
+        LazyLock::new(|| joined(cors::preflight_request_headers(), ", "));
+    static EXPOSE: LazyLock<HeaderValue> = LazyLock::new(|| joined(EXPOSED.into_iter(), ","));
+    let out = response.headers_mut();
+    out.append(header::VARY, VARY.clone());
+    if let Some(origin) = origin {
+        out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+    }
+    out.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSE.clone());
+    out.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    let id = match req.get(REQUEST_ID) {
+        Some(id) => Some(id.clone()),
+        None => Sequential
+            .make_request_id(&Request::new(()))
+            .map(RequestId::into_header_value),
+    };
+    if let Some(id) = id {
+        out.insert(REQUEST_ID, id);
+    }
+}
+
+/// Header names as one comma-separated value, as tower-http writes them.
+fn joined(names: impl Iterator<Item = HeaderName>, by: &str) -> HeaderValue {
+    let list: Vec<String> = names.map(|n| n.as_str().to_owned()).collect();
+    // Header names are valid header values, so the fallback never shows;
+    // the fast path's test would see it if it did.
+    HeaderValue::from_str(&list.join(by)).unwrap_or(HeaderValue::from_static(""))
 }
 
 /// Request ids made of a prefix drawn once per process and a counter:

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use axum::{
     extract::{MatchedPath, Request, State},
-    http::{header, HeaderValue, Method},
+    http::{header, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
     routing::get,
@@ -60,6 +60,19 @@ pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: LatencyFamily,
+    /// The series of the routes `http/fast.rs` answers, looked up once:
+    /// labels built per request were a good part of a cached read's cost.
+    fast: Vec<FastRoute>,
+    /// How many answers went out that way.
+    fast_answers: Counter,
+}
+
+/// A `GET` route's series for its two cached answers, 200 and 304.
+struct FastRoute {
+    route: &'static str,
+    ok: Counter,
+    not_modified: Counter,
+    latency: Histogram,
 }
 
 impl Default for Metrics {
@@ -79,10 +92,60 @@ impl Default for Metrics {
             "Time to the response head, by method and route",
             latency.clone(),
         );
+        let fast = super::fast::ROUTES
+            .iter()
+            .map(|&route| {
+                let count = |status: u16| {
+                    requests
+                        .get_or_create(&RequestLabels {
+                            method: "GET".into(),
+                            route: route.into(),
+                            status,
+                        })
+                        .clone()
+                };
+                FastRoute {
+                    route,
+                    ok: count(200),
+                    not_modified: count(304),
+                    latency: latency
+                        .get_or_create(&RouteLabels {
+                            method: "GET".into(),
+                            route: route.into(),
+                        })
+                        .clone(),
+                }
+            })
+            .collect();
+        let fast_answers = Counter::default();
+        registry.register(
+            "confab_http_fast_answers",
+            "Cached thread reads answered ahead of the router (also counted in confab_http_requests)",
+            fast_answers.clone(),
+        );
         Self {
             registry,
             requests,
             latency,
+            fast,
+            fast_answers,
+        }
+    }
+}
+
+impl Metrics {
+    /// Counts a `GET` of one of `fast::ROUTES` answered with `status` (200
+    /// or 304) in `secs`, in the series [`track`] counts it in.
+    pub fn fast_answer(&self, route: &str, status: StatusCode, secs: f64) {
+        let Some(r) = self.fast.iter().find(|r| r.route == route) else {
+            return;
+        };
+        self.fast_answers.inc();
+        r.latency.observe(secs);
+        if status == StatusCode::NOT_MODIFIED {
+            r.not_modified.inc();
+        } else {
+            r.ok.inc();
         }
     }
 }

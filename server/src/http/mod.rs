@@ -12,6 +12,7 @@ pub mod counts;
 mod encoding;
 pub mod events;
 pub mod extract;
+pub mod fast;
 pub mod health;
 pub mod layers;
 pub mod metrics;

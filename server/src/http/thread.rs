@@ -65,25 +65,12 @@ pub async fn get_thread(
     headers: HeaderMap,
 ) -> Result<Response> {
     let site = extract::site(&state, &slug, &origin).await?;
-    let key = PageKey::parse(&q.page).map_err(|m| Error::invalid("page", m))?;
-    let sort = match q.sort.as_deref() {
-        None | Some("oldest") => Sort::Oldest,
-        Some("newest") => Sort::Newest,
-        Some("top") => Sort::Top,
-        Some(_) => return Err(Error::invalid("sort", "sort is oldest, newest or top")),
-    };
     let limits = &state.config.limits;
-    let limit = q.limit.unwrap_or(limits.page_size);
-    if !(1..=limits.max_page_size).contains(&limit) {
-        return Err(Error::invalid(
-            "limit",
-            format!("limit is 1 to {}", limits.max_page_size),
-        ));
-    }
-    let slice = slice(q.cursor.as_deref(), q.parent, sort)?;
-
-    let page_id = (site.slug.clone(), key.to_string());
-    let variant = ("json", sort.as_str(), q.cursor.clone(), limit, q.parent);
+    let wanted = q.wanted(limits)?;
+    let (page_id, variant) = wanted.cache_key(&site.slug, &q);
+    let Wanted {
+        key, slice, limit, ..
+    } = wanted;
     // Any other limit would be one more copy of the page in memory.
     let cacheable = cache::caches_limit(limit, limits.page_size);
     let encoded = cached(&state, page_id, variant, cacheable, || async {
@@ -93,7 +80,74 @@ pub async fn get_thread(
         })
     })
     .await?;
-    Ok(respond(&encoded, &headers, "application/json"))
+    Ok(respond(&encoded, &headers, JSON))
+}
+
+pub const JSON: &str = "application/json";
+
+/// What a thread query asks for, checked.
+pub struct Wanted {
+    key: PageKey,
+    sort: Sort,
+    limit: usize,
+    slice: tree::Slice,
+}
+
+impl ThreadQuery {
+    /// Parses a raw query string as the handler's extractor does.
+    pub fn from_query(query: &str) -> Option<Self> {
+        serde_urlencoded::from_str(query).ok()
+    }
+
+    pub fn wanted(&self, limits: &crate::config::Limits) -> Result<Wanted> {
+        let key = PageKey::parse(&self.page).map_err(|m| Error::invalid("page", m))?;
+        let sort = match self.sort.as_deref() {
+            None | Some("oldest") => Sort::Oldest,
+            Some("newest") => Sort::Newest,
+            Some("top") => Sort::Top,
+            Some(_) => return Err(Error::invalid("sort", "sort is oldest, newest or top")),
+        };
+        let limit = self.limit.unwrap_or(limits.page_size);
+        if !(1..=limits.max_page_size).contains(&limit) {
+            return Err(Error::invalid(
+                "limit",
+                format!("limit is 1 to {}", limits.max_page_size),
+            ));
+        }
+        let slice = slice(self.cursor.as_deref(), self.parent, sort)?;
+        Ok(Wanted {
+            key,
+            sort,
+            limit,
+            slice,
+        })
+    }
+
+    /// Where a cached answer to this query is kept, when answers for its
+    /// `limit` are kept at all: the handler and the cached-read fast path
+    /// (`http/fast.rs`) look in the same place.
+    pub fn cached_at(
+        &self,
+        site: &str,
+        limits: &crate::config::Limits,
+    ) -> Option<(cache::PageId, cache::Variant)> {
+        let wanted = self.wanted(limits).ok()?;
+        cache::caches_limit(wanted.limit, limits.page_size).then(|| wanted.cache_key(site, self))
+    }
+}
+
+impl Wanted {
+    fn cache_key(&self, site: &str, q: &ThreadQuery) -> (cache::PageId, cache::Variant) {
+        let page_id = (site.to_owned(), self.key.to_string());
+        let variant = (
+            "json",
+            self.sort.as_str(),
+            q.cursor.clone(),
+            self.limit,
+            q.parent,
+        );
+        (page_id, variant)
+    }
 }
 
 /// A response to cache, or one for a page without comments, which is not

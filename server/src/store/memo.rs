@@ -32,7 +32,7 @@ pub struct SiteMemo {
 #[derive(Default)]
 struct Sites {
     generation: u64,
-    by_slug: HashMap<String, (Instant, Site)>,
+    by_slug: HashMap<String, (Instant, Arc<Site>)>,
     origins: Option<(Instant, Arc<HashSet<String>>)>,
 }
 
@@ -41,8 +41,18 @@ impl SiteMemo {
     pub fn site(&self, slug: &str) -> Result<Site, Generation> {
         let inner = self.lock();
         match inner.by_slug.get(slug) {
-            Some((at, site)) if at.elapsed() < SITES_TTL => Ok(site.clone()),
+            Some((at, site)) if at.elapsed() < SITES_TTL => Ok(Site::clone(site)),
             _ => Err(Generation(inner.generation)),
+        }
+    }
+
+    /// The remembered site, shared rather than copied: for the cached-read
+    /// fast path, which must not allocate for it.
+    pub fn remembered(&self, slug: &str) -> Option<Arc<Site>> {
+        let inner = self.lock();
+        match inner.by_slug.get(slug) {
+            Some((at, site)) if at.elapsed() < SITES_TTL => Some(site.clone()),
+            _ => None,
         }
     }
 
@@ -56,7 +66,7 @@ impl SiteMemo {
         }
         inner
             .by_slug
-            .insert(site.slug.clone(), (Instant::now(), site.clone()));
+            .insert(site.slug.clone(), (Instant::now(), Arc::new(site.clone())));
     }
 
     /// Every origin of every site, or the generation to store a fresh load under.

@@ -60,6 +60,10 @@ macro_rules! sites_store {
                 Ok(Some(site))
             }
 
+            fn remembered_site(&self, slug: &str) -> Option<std::sync::Arc<$crate::store::Site>> {
+                self.sites.remembered(slug)
+            }
+
             async fn site_by_id(&self, id: i64) -> anyhow::Result<Option<$crate::store::Site>> {
                 let row: Option<$crate::store::rows::SiteRow> = sqlx::query_as(
                     "SELECT id, slug, name, moderation, settings FROM sites WHERE id = $1",

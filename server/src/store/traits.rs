@@ -27,6 +27,9 @@ pub trait Sites: Send + Sync {
     async fn upsert_site(&self, site: &SiteSpec) -> anyhow::Result<Site>;
     /// From memory when it was read in the last few seconds (see `memo.rs`).
     async fn site(&self, slug: &str) -> anyhow::Result<Option<Site>>;
+    /// The site when it is in memory (see `memo.rs`), without a query: for
+    /// the cached-read fast path, which answers only from memory.
+    fn remembered_site(&self, slug: &str) -> Option<std::sync::Arc<Site>>;
     async fn site_by_id(&self, id: i64) -> anyhow::Result<Option<Site>>;
     /// Forgets the sites held in memory: for whoever learns that another
     /// process changed a site. Site writes through this store call it.

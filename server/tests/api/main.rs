@@ -29,6 +29,7 @@ mod edits;
 mod errors;
 mod event_caps;
 mod events;
+mod fast_path;
 mod flood;
 mod hardening;
 mod hardening_accounts;

@@ -68,13 +68,49 @@ pub struct HtmlQuery {
 }
 
 impl HtmlQuery {
-    /// Whether `view` asks for the widget's stand-in.
-    fn widget(&self) -> Result<bool> {
-        match self.view.as_deref() {
-            None | Some("reader") => Ok(false),
-            Some("widget") => Ok(true),
-            Some(_) => Err(Error::invalid("view", "view is reader or widget")),
-        }
+    /// Parses a raw query string as the handler's extractor does.
+    pub fn from_query(query: &str) -> Option<Self> {
+        serde_urlencoded::from_str(query).ok()
+    }
+
+    /// The page, whether `view` asks for the widget's stand-in, and which
+    /// comments: checked.
+    fn wanted(&self) -> Result<(PageKey, bool, crate::domain::tree::Slice)> {
+        let key = PageKey::parse(&self.page).map_err(|m| Error::invalid("page", m))?;
+        let widget = match self.view.as_deref() {
+            None | Some("reader") => false,
+            Some("widget") => true,
+            Some(_) => return Err(Error::invalid("view", "view is reader or widget")),
+        };
+        let slice = thread::slice(self.cursor.as_deref(), self.parent, Sort::Oldest)?;
+        Ok((key, widget, slice))
+    }
+
+    fn cache_key(
+        &self,
+        site: &str,
+        key: &PageKey,
+        widget: bool,
+        lang: &'static Lang,
+        limit: usize,
+    ) -> (crate::cache::PageId, crate::cache::Variant) {
+        let view = if widget { "widget" } else { "oldest" };
+        let variant = (lang.t.lang, view, self.cursor.clone(), limit, self.parent);
+        ((site.to_owned(), key.to_string()), variant)
+    }
+
+    /// Where the cached fragment for this query is kept, for a reader whose
+    /// headers are `headers`: the handler and the cached-read fast path
+    /// (`http/fast.rs`) look in the same place.
+    pub fn cached_at(
+        &self,
+        site: &str,
+        headers: &HeaderMap,
+        limit: usize,
+    ) -> Option<(crate::cache::PageId, crate::cache::Variant)> {
+        let (key, widget, _) = self.wanted().ok()?;
+        let lang = language(self.lang.as_deref(), headers);
+        Some(self.cache_key(site, &key, widget, lang, limit))
     }
 }
 
@@ -102,13 +138,14 @@ pub async fn thread_html(
     let site = extract::site(&state, &slug, &origin).await?;
     let lang = language(q.lang.as_deref(), &headers);
     let encoded = fragment_of(&state, &site, &q, lang).await?;
-    let html = "text/html; charset=utf-8";
-    Ok(by_language(thread::respond(&encoded, &headers, html)))
+    Ok(by_language(thread::respond(&encoded, &headers, HTML)))
 }
+
+pub const HTML: &str = "text/html; charset=utf-8";
 
 /// `response`, told to caches as depending on `Accept-Language` too: the
 /// language may come from it.
-fn by_language(mut response: Response) -> Response {
+pub fn by_language(mut response: Response) -> Response {
     response.headers_mut().insert(
         header::VARY,
         header::HeaderValue::from_static("accept-encoding, accept-language"),
@@ -123,13 +160,9 @@ async fn fragment_of(
     q: &HtmlQuery,
     lang: &'static Lang,
 ) -> Result<std::sync::Arc<crate::cache::Encoded>> {
-    let key = PageKey::parse(&q.page).map_err(|m| Error::invalid("page", m))?;
-    let widget = q.widget()?;
-    let slice = thread::slice(q.cursor.as_deref(), q.parent, Sort::Oldest)?;
+    let (key, widget, slice) = q.wanted()?;
     let limit = state.config.limits.page_size;
-    let page_id = (site.slug.clone(), key.to_string());
-    let view = if widget { "widget" } else { "oldest" };
-    let variant = (lang.t.lang, view, q.cursor.clone(), limit, q.parent);
+    let (page_id, variant) = q.cache_key(&site.slug, &key, widget, lang, limit);
     thread::cached(state, page_id, variant, true, || async {
         let loaded = thread::load(state, site.id, &key, slice, limit).await?;
         let known = loaded.is_some();
