@@ -137,9 +137,17 @@
         },
         { rootMargin: "600px 0px" },
       );
+    // A placeholder already near the viewport loads now: the observer's
+    // first word comes only with the page's next frame, which on a page
+    // still loading was the largest wait before the first comment showed.
+    // A hidden one (no box) waits to be shown.
+    const near = (el) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.top < innerHeight + 600 && r.bottom > -600;
+    };
     for (const el of document.querySelectorAll("[data-confab]:not([data-confab-ready])")) {
       el.setAttribute("data-confab-ready", "");
-      io ? io.observe(el) : mount(el);
+      io && !near(el) ? io.observe(el) : mount(el);
     }
   };
 
