@@ -3,7 +3,25 @@
 
 use serde_json::json;
 
-use crate::harness::{browser, site_with_article_changed, spawn_site};
+use crate::harness::{browser, site_with_article_changed, spawn_site, Browser};
+
+/// A placeholder with `data` as its `data-` attributes, put first or last
+/// (`prepend` or `append`) in the body, and the loader again, as a page
+/// that adds comments to a second story would.
+async fn add_placeholder(b: &Browser, confab: &str, data: serde_json::Value, at: &str) {
+    b.js(
+        "const el = document.createElement('div');
+         el.setAttribute('data-confab', '');
+         Object.assign(el.dataset, arguments[1]);
+         document.body[arguments[2]](el);
+         const s = document.createElement('script');
+         s.src = arguments[0] + 'embed.js';
+         document.body.append(s);
+         return true;",
+        vec![json!(confab), data, json!(at)],
+    )
+    .await;
+}
 
 #[tokio::test]
 async fn a_second_placeholder_gets_its_own_thread_language_and_theme() {
@@ -20,19 +38,9 @@ async fn a_second_placeholder_gets_its_own_thread_language_and_theme() {
 
     // A second placeholder, and the loader again, as a page that adds
     // comments to a second story would.
-    b.js(
-        "const el = document.createElement('div');
-         el.setAttribute('data-confab', '');
-         Object.assign(el.dataset, { site: 'demo', page: '/news/other', lang: 'de-AT',
-                                     theme: 'dark', title: 'Another story' });
-         document.body.append(el);
-         const s = document.createElement('script');
-         s.src = arguments[0] + 'embed.js';
-         document.body.append(s);
-         return true;",
-        vec![json!(site.confab)],
-    )
-    .await;
+    let data = json!({ "site": "demo", "page": "/news/other", "lang": "de-AT",
+                       "theme": "dark", "title": "Another story" });
+    add_placeholder(&b, &site.confab, data, "append").await;
 
     let mut second = json!(null);
     for _ in 0..150 {
@@ -138,18 +146,8 @@ async fn a_placeholder_in_view_starts_loading_when_the_script_runs_not_a_frame_l
         .goto(&format!("{origin}/news/night-buses-return"))
         .await
         .unwrap();
-    b.js(
-        "const el = document.createElement('div');
-         el.setAttribute('data-confab', '');
-         Object.assign(el.dataset, { site: 'demo', page: '/news/top' });
-         document.body.prepend(el);
-         const s = document.createElement('script');
-         s.src = arguments[0] + 'embed.js';
-         document.body.append(s);
-         return true;",
-        vec![json!(site.confab)],
-    )
-    .await;
+    let data = json!({ "site": "demo", "page": "/news/top" });
+    add_placeholder(&b, &site.confab, data, "prepend").await;
     let mut top = json!(null);
     for _ in 0..150 {
         top = b
