@@ -95,6 +95,29 @@ impl Server {
         origins: &[String],
         limits: &str,
     ) -> anyhow::Result<Self> {
+        Self::start_tuned(bin, dir, database_url, origins, limits, None).await
+    }
+
+    /// [`Server::start`] with `workers` async worker threads (tokio's
+    /// `TOKIO_WORKER_THREADS`) instead of one per core.
+    pub async fn with_workers(
+        bin: &Path,
+        dir: &Path,
+        database_url: &str,
+        origins: &[String],
+        workers: u32,
+    ) -> anyhow::Result<Self> {
+        Self::start_tuned(bin, dir, database_url, origins, "", Some(workers)).await
+    }
+
+    async fn start_tuned(
+        bin: &Path,
+        dir: &Path,
+        database_url: &str,
+        origins: &[String],
+        limits: &str,
+        workers: Option<u32>,
+    ) -> anyhow::Result<Self> {
         let port = confab_testkit::free_port();
         let origins: Vec<String> = origins.iter().map(|o| format!("{o:?}")).collect();
         let config = format!(
@@ -111,7 +134,11 @@ impl Server {
         let out = std::fs::File::create(&log)?;
 
         let started = Instant::now();
-        let child = tokio::process::Command::new(bin)
+        let mut command = tokio::process::Command::new(bin);
+        if let Some(workers) = workers {
+            command.env("TOKIO_WORKER_THREADS", workers.to_string());
+        }
+        let child = command
             .arg("serve")
             .arg("--config")
             .arg(&config_path)

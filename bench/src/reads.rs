@@ -25,22 +25,27 @@ pub struct Baseline {
 
 pub async fn run(plan: &Plan, report: &mut Report) -> anyhow::Result<Baseline> {
     let article = Article::bind().await?;
-    let server = Server::on_sqlite(plan, "read.db", std::slice::from_ref(&article.origin)).await?;
-    let result = measure(plan, report, &server, article).await;
+    let db = format!("sqlite://{}?mode=rwc", plan.dir.join("read.db").display());
+    let origins = [article.origin.clone()];
+    let server = Server::start(&plan.bin, &plan.dir, &db, &origins).await?;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let idle = server.rss_kib().unwrap_or(0);
+    let first_read_ms = seed_and_note(report, &server).await?;
+    let browser = Browser {
+        origin: article.origin.clone(),
+        referer: format!("{}{PAGE}", article.origin),
+    };
+    let path = format!("/api/v1/sites/demo/thread?page={PAGE}");
+    let server =
+        versus::best_confab(plan, report, server, (&db, &origins), &path, &browser).await?;
+    let result = measure(plan, report, &server, article, (idle, first_read_ms)).await;
     server.stop().await;
     result
 }
 
-async fn measure(
-    plan: &Plan,
-    report: &mut Report,
-    server: &Server,
-    article: Article,
-) -> anyhow::Result<Baseline> {
-    let article_origin = &article.origin;
-    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-    let idle = server.rss_kib().unwrap_or(0);
-
+/// Seeds the two threads through the API, and times the first (uncached)
+/// read of the first, in ms.
+async fn seed_and_note(report: &mut Report, server: &Server) -> anyhow::Result<f64> {
     let api = Api::new(&server.base)?;
     let t = Instant::now();
     let ids = seed::thread(&api, PAGE).await?;
@@ -53,8 +58,20 @@ async fn measure(
         seed::SHORT
     ));
     let t = Instant::now();
+    api.thread_bytes(PAGE).await?;
+    Ok(t.elapsed().as_secs_f64() * 1000.0)
+}
+
+async fn measure(
+    plan: &Plan,
+    report: &mut Report,
+    server: &Server,
+    article: Article,
+    (idle, first_read_ms): (u64, f64),
+) -> anyhow::Result<Baseline> {
+    let article_origin = &article.origin;
+    let api = Api::new(&server.base)?;
     let body = api.thread_bytes(PAGE).await?;
-    let first_read_ms = t.elapsed().as_secs_f64() * 1000.0;
     let short = api.thread_bytes(SHORT_PAGE).await?;
     let fragment_url = format!("{}/sites/demo/thread.html?page={PAGE}", server.base);
     let fragment = reqwest::get(&fragment_url).await?.bytes().await?;

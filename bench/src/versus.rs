@@ -69,9 +69,10 @@ pub async fn rows(
             for (t, file) in threads.iter().zip(&files) {
                 for encoding in Encoding::ALL {
                     let rss = RssPeak::start(server.pid);
-                    let c = scripts
-                        .read(&t.url, confab_shape(plan), browser, encoding)
-                        .await?;
+                    // wrk gets the same chance here as against nginx.
+                    let c = best_of_threads(plan, scripts, &t.url, browser, encoding)
+                        .await?
+                        .best;
                     peak = peak.max(rss.finish().await);
                     let n = match &nginx {
                         Some(n) => Some(
@@ -106,6 +107,47 @@ pub async fn rows(
         p99_ms: baseline,
         peak_kib: peak,
     })
+}
+
+/// Confab with tokio's default of one async worker per core, and with one,
+/// as nginx is tried with 1 and 2 workers: each measured on the thread at
+/// `path` with Chromium's encoding (wrk `-t1` and `-t2`, the better), both
+/// reported, and the faster kept. The other is stopped; both serve the
+/// same database.
+pub async fn best_confab(
+    plan: &Plan,
+    report: &mut Report,
+    default: Server,
+    (db, origins): (&str, &[String]),
+    path: &str,
+    browser: &Browser,
+) -> anyhow::Result<Server> {
+    let scripts = Scripts::write(&plan.dir)?;
+    let one = Server::with_workers(&plan.bin, &plan.dir, db, origins, 1).await?;
+    let mut runs = Vec::new();
+    for server in [&default, &one] {
+        let url = format!("{}{path}", server.base);
+        runs.push(best_of_threads(plan, &scripts, &url, browser, Encoding::Chromium).await?);
+    }
+    let one_wins = runs[1].best.rps > runs[0].best.rps;
+    report.row(
+        "Confab's async workers (`TOKIO_WORKER_THREADS`), measured on the first thread with Chromium's encoding",
+        format!(
+            "one per core (2): wrk {}, 1: wrk {}; the rows use {}",
+            runs[0].describe(),
+            runs[1].describe(),
+            if one_wins { "1" } else { "one per core" }
+        ),
+        "",
+        None,
+    );
+    let (keep, stop) = if one_wins {
+        (one, default)
+    } else {
+        (default, one)
+    };
+    stop.stop().await;
+    Ok(keep)
 }
 
 /// The runs of one thread size and one encoding.
