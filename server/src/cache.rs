@@ -136,14 +136,7 @@ impl ThreadCache {
         // The ticket is read first: a write landing after it is caught by
         // `put`, one landing before it is in what the caller will read.
         let ticket = Ticket(self.now.load(Ordering::Acquire));
-        let hit = if self.suspended.load(Ordering::Acquire) {
-            None
-        } else {
-            self.pages
-                .get(page)
-                .and_then(|p| p.variants.get(variant).cloned())
-        };
-        match hit {
+        match self.lookup(page, variant) {
             Some(hit) => {
                 self.hits.fetch_add(1, Ordering::Relaxed);
                 Ok(hit)
@@ -158,15 +151,19 @@ impl ThreadCache {
     /// The cached response, if there is one, counted as a hit; a miss is
     /// not counted, since the caller then asks [`Self::get`].
     pub fn peek(&self, page: &PageId, variant: &Variant) -> Option<Arc<Encoded>> {
+        let hit = self.lookup(page, variant)?;
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        Some(hit)
+    }
+
+    /// What is stored for `variant` of `page`, none while suspended.
+    fn lookup(&self, page: &PageId, variant: &Variant) -> Option<Arc<Encoded>> {
         if self.suspended.load(Ordering::Acquire) {
             return None;
         }
-        let hit = self
-            .pages
+        self.pages
             .get(page)
-            .and_then(|p| p.variants.get(variant).cloned())?;
-        self.hits.fetch_add(1, Ordering::Relaxed);
-        Some(hit)
+            .and_then(|p| p.variants.get(variant).cloned())
     }
 
     pub fn stats(&self) -> Stats {

@@ -68,11 +68,10 @@ pub async fn get_thread(
     let limits = &state.config.limits;
     let wanted = q.wanted(limits)?;
     let (page_id, variant) = wanted.cache_key(&site.slug, &q);
+    let cacheable = wanted.cacheable(limits);
     let Wanted {
         key, slice, limit, ..
     } = wanted;
-    // Any other limit would be one more copy of the page in memory.
-    let cacheable = cache::caches_limit(limit, limits.page_size);
     let encoded = cached(&state, page_id, variant, cacheable, || async {
         Ok(match load(&state, site.id, &key, slice, limit).await? {
             Some(thread) => Made::Page(serde_json::to_vec(&thread).map_err(anyhow::Error::from)?),
@@ -132,11 +131,19 @@ impl ThreadQuery {
         limits: &crate::config::Limits,
     ) -> Option<(cache::PageId, cache::Variant)> {
         let wanted = self.wanted(limits).ok()?;
-        cache::caches_limit(wanted.limit, limits.page_size).then(|| wanted.cache_key(site, self))
+        wanted
+            .cacheable(limits)
+            .then(|| wanted.cache_key(site, self))
     }
 }
 
 impl Wanted {
+    /// Whether answers for this `limit` are cached: any other limit would
+    /// be one more copy of the page in memory.
+    fn cacheable(&self, limits: &crate::config::Limits) -> bool {
+        cache::caches_limit(self.limit, limits.page_size)
+    }
+
     fn cache_key(&self, site: &str, q: &ThreadQuery) -> (cache::PageId, cache::Variant) {
         let page_id = (site.to_owned(), self.key.to_string());
         let variant = (

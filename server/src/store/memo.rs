@@ -36,24 +36,30 @@ struct Sites {
     origins: Option<(Instant, Arc<HashSet<String>>)>,
 }
 
+impl Sites {
+    /// The site remembered under `slug`, unless it is older than the TTL.
+    fn fresh(&self, slug: &str) -> Option<&Arc<Site>> {
+        self.by_slug
+            .get(slug)
+            .filter(|(at, _)| at.elapsed() < SITES_TTL)
+            .map(|(_, site)| site)
+    }
+}
+
 impl SiteMemo {
     /// The remembered site, or the generation to store a fresh load under.
     pub fn site(&self, slug: &str) -> Result<Site, Generation> {
         let inner = self.lock();
-        match inner.by_slug.get(slug) {
-            Some((at, site)) if at.elapsed() < SITES_TTL => Ok(Site::clone(site)),
-            _ => Err(Generation(inner.generation)),
+        match inner.fresh(slug) {
+            Some(site) => Ok(Site::clone(site)),
+            None => Err(Generation(inner.generation)),
         }
     }
 
     /// The remembered site, shared rather than copied: for the cached-read
     /// fast path, which must not allocate for it.
     pub fn remembered(&self, slug: &str) -> Option<Arc<Site>> {
-        let inner = self.lock();
-        match inner.by_slug.get(slug) {
-            Some((at, site)) if at.elapsed() < SITES_TTL => Some(site.clone()),
-            _ => None,
-        }
+        self.lock().fresh(slug).cloned()
     }
 
     pub fn put_site(&self, loaded_at: Generation, site: &Site) {
