@@ -20,6 +20,17 @@ pub struct Site {
     _db: tempfile::TempDir,
 }
 
+/// An HTTP client for tests that hold it across browser steps. Its pool
+/// drops a connection after 1 s idle, well inside the server's 5 s
+/// keep-alive: a request sent on a connection just as the server closes it
+/// fails with `IncompleteMessage`, and a POST is not retried.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_idle_timeout(Duration::from_secs(1))
+        .build()
+        .expect("a reqwest client")
+}
+
 pub async fn spawn_site() -> Site {
     spawn_site_with(|_| {}).await
 }

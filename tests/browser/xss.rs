@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use tokio::task::JoinSet;
 
-use crate::harness::browser;
+use crate::harness::{browser, http_client};
 use crate::moderation::{held_site_with, log_in};
 use confab_testkit::SmtpSink;
 use probe::{Probe, PAGE};
@@ -118,7 +118,7 @@ async fn no_payload_in_any_field_runs_or_plants_a_handler_or_script_url_in_any_v
         }
     });
 
-    let http = reqwest::Client::new();
+    let http = http_client();
     let b = browser().await;
     let mut tally = Tally::default();
     let mut on_page = Vec::new();
