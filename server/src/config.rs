@@ -159,6 +159,13 @@ pub struct Limits {
     /// Open event streams in all, per instance; keep it below
     /// `max_connections`, so plain requests still get through. 0 is off.
     pub max_streams: u32,
+    /// Bytes of one file `confab import` reads; past it the import fails
+    /// and stores nothing.
+    pub import_bytes: u64,
+    /// Bytes of text in one element of an import file (a message, a
+    /// name); past it the file is refused, so one element cannot fill
+    /// memory.
+    pub import_text_bytes: usize,
 }
 
 impl Limits {
@@ -194,6 +201,8 @@ impl Default for Limits {
             login_delay_max_secs: 300,
             streams_per_ip: 16,
             max_streams: 256,
+            import_bytes: 8 << 30,
+            import_text_bytes: 16 << 20,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod notify;
 pub mod ratelimit;
 pub mod store;
 pub mod streams;
+pub mod transfer;
 
 use std::{future::Future, sync::Arc, time::Duration};
 
@@ -153,7 +154,7 @@ impl AppState {
 
 /// The configured `secret_key`, else the one in the database, made on first
 /// start: every instance that shares the database then signs alike.
-async fn signing_key(config: &Config, store: &dyn Store) -> anyhow::Result<Arc<[u8]>> {
+pub(crate) async fn signing_key(config: &Config, store: &dyn Store) -> anyhow::Result<Arc<[u8]>> {
     if let Some(key) = config.secret_key.as_deref().filter(|k| !k.is_empty()) {
         anyhow::ensure!(key.len() >= 32, "secret_key needs at least 32 characters");
         return Ok(key.as_bytes().into());

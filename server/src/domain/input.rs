@@ -175,6 +175,22 @@ pub fn name(
     Ok(name)
 }
 
+/// A name from an import file, made safe rather than refused (the author
+/// is not there to fix it): control, bidi and invisible characters go,
+/// and it is cut at `max` characters. Blank stays blank.
+pub fn imported_name(raw: &str, max: usize) -> String {
+    let kept: String = raw
+        .chars()
+        .filter(|&c| !c.is_control() && !bidi_control(c) && !invisible(c))
+        .collect();
+    kept.trim()
+        .chars()
+        .take(max)
+        .collect::<String>()
+        .trim_end()
+        .to_owned()
+}
+
 /// More combining marks than this on one character is "zalgo" text, drawn
 /// over its neighbours; real scripts stack a few at most.
 pub const MAX_MARKS: usize = 8;
@@ -275,6 +291,13 @@ mod tests {
         assert!(CommentBody::parse("a\n\tb\r\n", 10).is_ok());
         assert!(CommentBody::parse("a\u{0}b", 10).is_err());
         assert!(CommentBody::parse("a\u{1b}[31mb", 10).is_err());
+    }
+
+    #[test]
+    fn an_imported_name_loses_its_tricks_instead_of_being_refused() {
+        assert_eq!(imported_name(" Ad\u{200B}m\u{202E}in\n ", 64), "Admin");
+        assert_eq!(imported_name("\u{2066}\u{2069}", 64), "");
+        assert_eq!(imported_name("Ann Lee", 3), "Ann");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod secrets;
 pub mod signed;
 pub mod spam;
 pub mod texts;
+pub mod transfer;
 pub mod tree;
 pub mod verdict;
 pub mod visible;

@@ -16,6 +16,8 @@ mod sites_sql;
 mod sql;
 mod sqlite;
 pub mod traits;
+pub mod transfer;
+mod transfer_sql;
 mod write_sql;
 
 use std::sync::Arc;
@@ -33,6 +35,7 @@ pub use postgres::PostgresStore;
 pub use rows::{now_ms, rfc3339, CommentMeta, CommentRow, Page};
 pub use sqlite::SqliteStore;
 pub use traits::{Accounts, Comments, ModerationStore, Secrets, Sites, Store};
+pub use transfer::{ExportRow, ImportPage, ImportRow, ImportTx, Transfer};
 
 /// Opens the database `url` points at and brings its schema up to date.
 pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {

@@ -36,6 +36,12 @@ impl PostgresStore {
 
 super::sql::shared_store!(PostgresStore, Postgres);
 super::write_sql::comment_writer!(CommentWriter, Postgres);
+super::transfer_sql::transfer_store!(
+    PostgresStore,
+    Postgres,
+    PostgresImport,
+    "SELECT setval(pg_get_serial_sequence('comments', 'id'), (SELECT MAX(id) FROM comments))"
+);
 
 #[async_trait::async_trait]
 impl super::Operations for PostgresStore {

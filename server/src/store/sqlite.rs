@@ -59,6 +59,8 @@ impl SqliteStore {
 
 super::sql::shared_store!(SqliteStore, Sqlite);
 super::write_sql::comment_writer!(CommentWriter, Sqlite);
+// SQLite gives a new row max(id) + 1: nothing to move after kept ids.
+super::transfer_sql::transfer_store!(SqliteStore, Sqlite, SqliteImport, "SELECT 1");
 
 #[async_trait::async_trait]
 impl super::Operations for SqliteStore {

@@ -15,7 +15,16 @@ use crate::domain::spam::SpamModel;
 /// Everything Confab keeps.
 #[async_trait]
 pub trait Store:
-    Sites + Comments + ModerationStore + Accounts + Secrets + Operations + Send + Sync + 'static
+    Sites
+    + Comments
+    + ModerationStore
+    + Accounts
+    + Secrets
+    + Operations
+    + super::Transfer
+    + Send
+    + Sync
+    + 'static
 {
     /// A round trip to the database, for `/healthz`.
     async fn ping(&self) -> anyhow::Result<()>;

@@ -124,6 +124,8 @@ fn the_example_config_names_every_key_of_every_config_struct() {
             login_delay_max_secs,
             streams_per_ip,
             max_streams,
+            import_bytes,
+            import_text_bytes,
         })
     );
     assert_eq!(

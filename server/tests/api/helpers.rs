@@ -105,6 +105,11 @@ impl TestApp {
         self.reader(name).token
     }
 
+    /// The database the server uses, for the command line.
+    pub fn db_url(&self) -> &str {
+        &self._db.url
+    }
+
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.state.store
     }

@@ -1,0 +1,141 @@
+//! `confab import` and `confab export`: the command line around the
+//! transfer services, with a progress bar on a terminal.
+
+use std::{
+    io::{BufReader, IsTerminal, Write},
+    path::{Path, PathBuf},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+};
+
+use anyhow::Context;
+
+use crate::{
+    domain::transfer::Limits,
+    store::{self, now_ms},
+    transfer::{self, Format, ImportError, Importer},
+    Config,
+};
+
+/// Reads `file` into `site` and prints the report.
+pub(super) async fn import(
+    config: &Config,
+    site: &str,
+    format: Format,
+    dry_run: bool,
+    file: &Path,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<()> {
+    let opened =
+        std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let size = opened.metadata()?.len();
+    let limit = config.limits.import_bytes;
+    if size > limit {
+        return Err(ImportError::TooLarge(limit).into());
+    }
+    let store = store::connect(&config.database_url).await?;
+    let key = crate::signing_key(config, store.as_ref()).await?;
+    let read = Arc::new(AtomicU64::new(0));
+    let reader = transfer::Capped::new(opened, limit, read.clone());
+    let importer = Importer {
+        store: store.as_ref(),
+        signing_key: &key,
+        max_depth: i64::from(config.max_depth),
+        limits: Limits {
+            max_text_bytes: config.limits.import_text_bytes,
+        },
+    };
+    let progress = Progress::new(size, read);
+    let report = transfer::import(
+        &importer,
+        site,
+        format,
+        dry_run,
+        BufReader::with_capacity(64 * 1024, reader),
+        &|records| progress.update(records),
+    )
+    .await;
+    progress.done();
+    write!(out, "{}", report?)?;
+    Ok(())
+}
+
+/// Writes the site's export to `output`, or to `out` without one.
+pub(super) async fn export(
+    config: &Config,
+    site: &str,
+    output: Option<&PathBuf>,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<()> {
+    let store = store::connect(&config.database_url).await?;
+    let site = store
+        .site(site)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no site {site:?}"))?;
+    let Some(path) = output else {
+        transfer::export(store.as_ref(), &site, out, now_ms()).await?;
+        return Ok(());
+    };
+    // Never over an existing file: an export is often someone's backup.
+    let file = std::fs::File::create_new(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    let mut file = std::io::BufWriter::new(file);
+    let count = transfer::export(store.as_ref(), &site, &mut file, now_ms()).await?;
+    file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    writeln!(out, "exported {count} comments to {}", path.display())?;
+    Ok(())
+}
+
+/// A progress bar on a terminal (bytes read, rate, time left); otherwise a
+/// plain line now and then, for logs.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    read: Arc<AtomicU64>,
+    size: u64,
+    /// Records at the last plain line.
+    said: AtomicU64,
+}
+
+impl Progress {
+    fn new(size: u64, read: Arc<AtomicU64>) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(size);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        Self {
+            bar,
+            read,
+            size,
+            said: AtomicU64::new(0),
+        }
+    }
+
+    fn update(&self, records: u64) {
+        let read = self.read.load(Ordering::Relaxed);
+        match &self.bar {
+            Some(bar) => {
+                bar.set_position(read);
+                bar.set_message(format!("{records} records"));
+            }
+            None if records >= self.said.load(Ordering::Relaxed) + 100_000 => {
+                self.said.store(records, Ordering::Relaxed);
+                eprintln!("read {records} records, {read} of {} bytes", self.size);
+            }
+            None => {}
+        }
+    }
+
+    fn done(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

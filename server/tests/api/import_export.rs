@@ -1,0 +1,321 @@
+//! `confab import` and `confab export` against a real server and database:
+//! a Disqus file lands on the right pages with its threads, importing it
+//! again adds nothing, a bad or hostile file stores nothing, and a Confab
+//! export survives a round trip through an empty database unchanged.
+
+use std::path::Path;
+
+use clap::Parser;
+use confab::cli::{self, Cli};
+use confab_testkit::on_both_backends;
+use futures::StreamExt;
+
+use crate::helpers::*;
+
+on_both_backends!(
+    a_disqus_export_lands_on_its_pages_with_its_threads,
+    importing_the_same_file_again_adds_nothing,
+    a_dry_run_reports_the_real_counts_and_stores_nothing,
+    a_malformed_file_stores_nothing_and_names_its_line,
+    a_file_with_a_dtd_is_refused_before_any_entity_is_read,
+    a_file_over_the_import_limit_is_refused,
+    a_confab_export_round_trips_through_an_empty_database,
+);
+
+/// A Disqus export as its documentation describes it, with the awkward
+/// cases: a reply before its parent, a reply whose parent is gone, a post
+/// whose thread is missing, spam, a deleted comment with a reply, HTML with
+/// a script, CDATA, entities and whitespace around values.
+const DISQUS: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+  <category dsq:id="1"><forum>blog</forum><title>General</title><isDefault>true</isDefault></category>
+  <thread dsq:id="10"><link> https://blog.example/first/ </link><title>First &amp; best</title><isClosed>false</isClosed><isDeleted>false</isDeleted></thread>
+  <thread dsq:id="11"><link>http://blog.example/second/?utm_source=x</link><title>Second</title><isClosed>false</isClosed><isDeleted>false</isDeleted></thread>
+  <post dsq:id="102"><message><![CDATA[<p>A reply, before its parent</p>]]></message><createdAt>2013-05-02T15:55:00Z</createdAt><isDeleted>false</isDeleted><isSpam>false</isSpam><author><name>Bob</name><isAnonymous>false</isAnonymous></author><ipAddress>10.0.0.2</ipAddress><thread dsq:id="10"/><parent dsq:id="101"/></post>
+  <post dsq:id="101"><message><![CDATA[<p>Hello <b>there</b><script>alert(1)</script></p>]]></message><createdAt>2013-05-02T15:53:33Z</createdAt><isDeleted>false</isDeleted><isSpam>false</isSpam><author><email>ann@example.org</email><name> Ann </name><isAnonymous>false</isAnonymous></author><ipAddress>10.0.0.1</ipAddress><thread dsq:id="10"/></post>
+  <post dsq:id="103"><message>&lt;p&gt;Buy pills&lt;/p&gt;</message><createdAt>2013-05-03T00:00:00Z</createdAt><isDeleted>false</isDeleted><isSpam>true</isSpam><author><name>Spammer</name></author><thread dsq:id="10"/></post>
+  <post dsq:id="104"><message><![CDATA[<p>Orphan</p>]]></message><createdAt>2013-05-04T00:00:00Z</createdAt><isDeleted>false</isDeleted><isSpam>false</isSpam><author><name>Cy</name></author><thread dsq:id="11"/><parent dsq:id="999"/></post>
+  <post dsq:id="105"><message><![CDATA[<p>Gone</p>]]></message><createdAt>2013-05-05T00:00:00Z</createdAt><isDeleted>true</isDeleted><isSpam>false</isSpam><author><name>Dee</name></author><thread dsq:id="11"/></post>
+  <post dsq:id="106"><message><![CDATA[<p>Reply to the deleted one</p>]]></message><createdAt>2013-05-06T00:00:00Z</createdAt><isDeleted>false</isDeleted><isSpam>false</isSpam><author><name>Eve</name></author><thread dsq:id="11"/><parent dsq:id="105"/></post>
+  <post dsq:id="107"><message>Nowhere</message><isDeleted>false</isDeleted><isSpam>false</isSpam><author><name>Fay</name></author><thread dsq:id="12"/></post>
+</disqus>
+"#;
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// Runs `confab ARGS` against `url` and returns what it printed.
+async fn confab(url: &str, args: &[&str]) -> anyhow::Result<String> {
+    let mut all = vec!["confab", "--database-url", url];
+    all.extend_from_slice(args);
+    let mut out = Vec::new();
+    cli::run_to(Cli::try_parse_from(all)?, &mut out).await?;
+    Ok(String::from_utf8(out)?)
+}
+
+/// Every comment of the `demo` site, as its export lists them.
+async fn stored(app: &TestApp) -> Vec<confab::store::ExportRow> {
+    let site = app.store().site("demo").await.unwrap().unwrap();
+    let rows: Vec<_> = app.store().export_comments(site.id).collect().await;
+    rows.into_iter().map(Result::unwrap).collect()
+}
+
+async fn a_disqus_export_lands_on_its_pages_with_its_threads(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "disqus.xml", DISQUS);
+    let report = confab(app.db_url(), &["import", "--site", "demo", &file])
+        .await
+        .unwrap();
+    assert!(
+        report.contains("imported 6 comments on 2 pages"),
+        "{report}"
+    );
+    assert!(
+        report.contains("skipped 107: its thread \"12\" is not in the file"),
+        "{report}"
+    );
+    assert!(report.contains("reattached 104"), "{report}");
+
+    let first = app.thread("/first/").await;
+    assert_eq!(first.total, 2, "the spam is not shown: {first:?}");
+    let ann = &first.comments[0];
+    assert_eq!(ann.author, "Ann");
+    assert_eq!(ann.created, "2013-05-02T15:53:33Z");
+    assert!(ann.html.contains("<strong>there</strong>"), "{}", ann.html);
+    assert!(!ann.html.contains("alert"), "{}", ann.html);
+    assert_eq!(ann.replies.len(), 1, "the reply found its parent");
+    assert_eq!(ann.replies[0].author, "Bob");
+
+    // The host and the query are not part of the key.
+    let second = app.thread("/second/").await;
+    let authors: Vec<&str> = second.comments.iter().map(|c| c.author.as_str()).collect();
+    assert_eq!(
+        authors,
+        ["Cy", ""],
+        "the orphan at the top, the deleted one kept for its reply"
+    );
+    assert_eq!(second.comments[1].replies[0].author, "Eve");
+    assert_eq!(second.comments[1].html, "");
+
+    let rows = stored(&app).await;
+    let spam = rows.iter().find(|r| r.author == "Spammer").unwrap();
+    assert_eq!(spam.status, "spam");
+    let page = app
+        .store()
+        .page(app.demo_id().await, "/first/")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(page.title.as_deref(), Some("First & best"));
+}
+
+async fn importing_the_same_file_again_adds_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "disqus.xml", DISQUS);
+    confab(app.db_url(), &["import", "--site", "demo", &file])
+        .await
+        .unwrap();
+    let before = stored(&app).await.len();
+    let again = confab(app.db_url(), &["import", "--site", "demo", &file])
+        .await
+        .unwrap();
+    assert!(again.contains("imported 0 comments"), "{again}");
+    assert!(again.contains("6 already present"), "{again}");
+    assert_eq!(stored(&app).await.len(), before);
+}
+
+async fn a_dry_run_reports_the_real_counts_and_stores_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "disqus.xml", DISQUS);
+    let dry = confab(
+        app.db_url(),
+        &["import", "--site", "demo", "--dry-run", &file],
+    )
+    .await
+    .unwrap();
+    assert!(stored(&app).await.is_empty(), "a dry run stored something");
+    assert!(app
+        .store()
+        .page(app.demo_id().await, "/first/")
+        .await
+        .unwrap()
+        .is_none());
+    let real = confab(app.db_url(), &["import", "--site", "demo", &file])
+        .await
+        .unwrap();
+    assert_eq!(dry.replace("would import", "imported"), real);
+}
+
+async fn a_malformed_file_stores_nothing_and_names_its_line(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    // Valid posts first, then a close tag that does not match on line 8.
+    let broken = DISQUS.replacen(
+        "</post>\n  <post dsq:id=\"104\">",
+        "</pots>\n  <post dsq:id=\"104\">",
+        1,
+    );
+    assert_eq!(broken.lines().position(|l| l.contains("</pots>")), Some(7));
+    let file = write(dir.path(), "broken.xml", &broken);
+    let err = confab(app.db_url(), &["import", "--site", "demo", &file])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("line 8"), "{err}");
+    assert!(
+        stored(&app).await.is_empty(),
+        "a failed import stored comments"
+    );
+    assert!(app
+        .store()
+        .page(app.demo_id().await, "/first/")
+        .await
+        .unwrap()
+        .is_none());
+    let unknown = write(dir.path(), "notes.txt", "just some notes\n");
+    let err = confab(app.db_url(), &["import", "--site", "demo", &unknown])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("--format"), "{err}");
+    let err = confab(app.db_url(), &["import", "--site", "nope", &file])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no site \"nope\""), "{err}");
+}
+
+async fn a_file_with_a_dtd_is_refused_before_any_entity_is_read(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let secret = write(dir.path(), "secret.txt", "the-secret-word");
+    let xxe = format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE disqus [<!ENTITY s SYSTEM \"file://{secret}\">]>\n\
+         <disqus xmlns=\"http://disqus.com\" xmlns:dsq=\"http://disqus.com/disqus-internals\">\
+         <thread dsq:id=\"1\"><link>https://blog.example/x</link></thread>\
+         <post dsq:id=\"2\"><message>&s;</message><thread dsq:id=\"1\"/></post></disqus>\n"
+    );
+    let file = write(dir.path(), "xxe.xml", &xxe);
+    let err = confab(
+        app.db_url(),
+        &["import", "--site", "demo", "--format", "disqus", &file],
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("DTD"), "{err}");
+    assert!(!err.to_string().contains("the-secret-word"));
+    assert!(stored(&app).await.is_empty());
+    let laughs = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\">\
+        <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\
+        <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">]>\n\
+        <disqus><post dsq:id=\"1\"><message>&lol3;</message></post></disqus>\n";
+    let file = write(dir.path(), "laughs.xml", laughs);
+    let err = confab(app.db_url(), &["import", "--site", "demo", &file])
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("DTD"), "{err}");
+}
+
+async fn a_file_over_the_import_limit_is_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "disqus.xml", DISQUS);
+    let config = write(dir.path(), "confab.toml", "[limits]\nimport_bytes = 100\n");
+    let err = confab(
+        app.db_url(),
+        &["--config", &config, "import", "--site", "demo", &file],
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("import limit of 100 bytes"),
+        "{err}"
+    );
+    assert!(stored(&app).await.is_empty());
+}
+
+async fn a_confab_export_round_trips_through_an_empty_database(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let top = app.comment("/a", "First, with **markdown**").await;
+    let reply = app.reply("/a", top.comment.id, "A reply").await;
+    app.reply("/a", reply.comment.id, "A reply to the reply")
+        .await;
+    let gone = app.comment("/b", "To be deleted").await;
+    app.reply("/b", gone.comment.id, "Outlives its parent")
+        .await;
+    assert_eq!(
+        app.delete(gone.comment.id, &gone.edit_token).await.status(),
+        204
+    );
+    assert_eq!(app.vote(top.comment.id, 1, "voter").await.status(), 200);
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.jsonl");
+    let first = first.to_str().unwrap();
+    confab(
+        app.db_url(),
+        &["moderator", "add", "mod@example.org", "--site", "demo"],
+    )
+    .await
+    .unwrap();
+    let said = confab(
+        app.db_url(),
+        &["export", "--site", "demo", "--output", first],
+    )
+    .await
+    .unwrap();
+    assert!(said.contains("exported 5 comments"), "{said}");
+    assert!(
+        confab(app.db_url(), &["export", "--site", "demo", "-o", first])
+            .await
+            .is_err(),
+        "an export overwrote a file"
+    );
+
+    let empty = TestDb::new(backend).await;
+    let report = confab(&empty.url, &["import", "--site", "demo", first])
+        .await
+        .unwrap();
+    assert!(
+        report.contains("imported 5 comments on 2 pages"),
+        "{report}"
+    );
+    assert!(report.contains("created the site"), "{report}");
+    let second = dir.path().join("second.jsonl");
+    let second = second.to_str().unwrap();
+    confab(
+        &empty.url,
+        &["export", "--site", "demo", "--output", second],
+    )
+    .await
+    .unwrap();
+    let (a, b) = (
+        std::fs::read_to_string(first).unwrap(),
+        std::fs::read_to_string(second).unwrap(),
+    );
+    let body = |text: &str| text.lines().skip(1).map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(body(&a), body(&b));
+    let site = |text: &str| {
+        text.lines()
+            .next()
+            .unwrap()
+            .split("\"site\"")
+            .nth(1)
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(site(&a), site(&b));
+    assert!(
+        a.contains("\"moderator\":{\"email\":\"mod@example.org\"}"),
+        "{a}"
+    );
+
+    // Brought back home, it finds every comment already there.
+    let home = confab(app.db_url(), &["import", "--site", "demo", first])
+        .await
+        .unwrap();
+    assert!(home.contains("imported 0 comments"), "{home}");
+    assert!(home.contains("5 already present"), "{home}");
+}
