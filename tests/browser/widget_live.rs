@@ -76,15 +76,35 @@ async fn pages_in_the_back_forward_cache_let_their_streams_go_and_take_them_up_o
     assert_eq!(live(id).await, json!("Seen on the eighth"));
 
     // Back: the seventh page, as it was left (the cache kept its script
-    // state), with its stream taken up again.
+    // state), with its stream taken up again. The cache is the browser's
+    // to give: Chromium skips a page that still had a request in flight
+    // when it was left (a loaded CI machine makes that likelier), so one
+    // more round is allowed, from the seventh page settled. A widget that
+    // made pages ineligible fails both.
     b.client.back().await.unwrap();
-    let restored = b.js("return window.visit ?? null", vec![]).await;
+    let mut restored = b.js("return window.visit ?? null", vec![]).await;
+    if restored != json!(6) {
+        let why = b.js(NOT_RESTORED, vec![]).await;
+        eprintln!("the seventh page was not restored from the back-forward cache: {why}");
+        b.wait_shadow_text("count").await;
+        b.js("window.visit = 6; return true", vec![]).await;
+        b.client.forward().await.unwrap();
+        b.wait_shadow_text("count").await;
+        b.client.back().await.unwrap();
+        restored = b.js("return window.visit ?? null", vec![]).await;
+    }
+    let why = b.js(NOT_RESTORED, vec![]).await;
     assert_eq!(
         restored,
         json!(6),
-        "the page came from the back-forward cache"
+        "the page came from the back-forward cache (not restored because: {why})"
     );
     let id = site.post_comment("Seen on the seventh again", None).await["id"].clone();
     assert_eq!(live(id).await, json!("Seen on the seventh again"));
     b.close().await;
 }
+
+/// Why Chromium did not restore the page from the back-forward cache, as
+/// it says in the navigation entry (null when it did, or cannot tell).
+const NOT_RESTORED: &str = "const n = performance.getEntriesByType('navigation')[0];
+    return JSON.stringify(n?.notRestoredReasons ?? null)";

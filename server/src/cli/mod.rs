@@ -15,7 +15,7 @@ pub use moderator::SETUP_TTL_MS;
 
 use crate::{
     store::{self, Moderation, SiteSpec},
-    transfer::Format,
+    transfer::{ExportFormat, Format},
     AppState, Config,
 };
 
@@ -96,12 +96,17 @@ pub enum Command {
         dry_run: bool,
         file: PathBuf,
     },
-    /// Write a site as a Confab export (JSON Lines) that `confab import` reads back
+    /// Write a site as a Confab export (JSON Lines) or as Disqus XML
     ///
-    /// Pages, comments of every status and moderators (without passwords).
+    /// Confab's own format holds pages, comments of every status and
+    /// moderators (without passwords), and `confab import` reads it back
+    /// unchanged. Disqus XML, which other systems import, holds the pages
+    /// and what readers see.
     Export {
         #[arg(long)]
         site: String,
+        #[arg(long, value_enum, default_value = "confab")]
+        format: ExportFormat,
         /// A new file to write (standard output without it).
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -239,8 +244,12 @@ pub async fn run_to(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()
             dry_run,
             file,
         } => transfer::import(&config, &site, format, dry_run, &file, out).await?,
-        Command::Export { site, output } => {
-            transfer::export(&config, &site, output.as_ref(), out).await?;
+        Command::Export {
+            site,
+            format,
+            output,
+        } => {
+            transfer::export(&config, &site, format, output.as_ref(), out).await?;
         }
         Command::Backup { file } => {
             if store::is_postgres(&config.database_url) {

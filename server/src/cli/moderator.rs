@@ -130,4 +130,3 @@ async fn setup_link(
     )?;
     Ok(())
 }
-

@@ -15,7 +15,7 @@ use anyhow::Context;
 use crate::{
     domain::transfer::Limits,
     store::{self, now_ms},
-    transfer::{self, Format, ImportError, Importer},
+    transfer::{self, ExportFormat, Format, ImportError, Importer},
     Config,
 };
 
@@ -62,10 +62,12 @@ pub(super) async fn import(
     Ok(())
 }
 
-/// Writes the site's export to `output`, or to `out` without one.
+/// Writes the site's export to `output`, or to `out` without one, and
+/// says what it wrote.
 pub(super) async fn export(
     config: &Config,
     site: &str,
+    format: ExportFormat,
     output: Option<&PathBuf>,
     out: &mut (dyn Write + Send),
 ) -> anyhow::Result<()> {
@@ -75,17 +77,39 @@ pub(super) async fn export(
         .await?
         .ok_or_else(|| anyhow::anyhow!("no site {site:?}"))?;
     let Some(path) = output else {
-        transfer::export(store.as_ref(), &site, out, now_ms()).await?;
+        write_export(store.as_ref(), &site, format, out).await?;
         return Ok(());
     };
     // Never over an existing file: an export is often someone's backup.
     let file = std::fs::File::create_new(path)
         .with_context(|| format!("cannot create {}", path.display()))?;
     let mut file = std::io::BufWriter::new(file);
-    let count = transfer::export(store.as_ref(), &site, &mut file, now_ms()).await?;
+    let said = write_export(store.as_ref(), &site, format, &mut file).await?;
     file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    writeln!(out, "exported {count} comments to {}", path.display())?;
+    writeln!(out, "{said} to {}", path.display())?;
     Ok(())
+}
+
+/// Writes the export and says what it holds.
+async fn write_export(
+    store: &dyn store::Store,
+    site: &store::Site,
+    format: ExportFormat,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<String> {
+    Ok(match format {
+        ExportFormat::Confab => {
+            let count = transfer::export(store, site, out, now_ms()).await?;
+            format!("exported {count} comments")
+        }
+        ExportFormat::Disqus => {
+            let c = transfer::export_disqus(store, site, out).await?;
+            format!(
+                "exported {} comments on {} pages as Disqus XML (left out {} pending or spam)",
+                c.posts, c.threads, c.left_out
+            )
+        }
+    })
 }
 
 /// A progress bar on a terminal (bytes read, rate, time left); otherwise a

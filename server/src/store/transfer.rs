@@ -59,6 +59,8 @@ pub struct ExportRow {
     pub email: Option<String>,
     pub website: Option<String>,
     pub source: String,
+    /// What readers see of it, sanitised: what a Disqus export carries.
+    pub html: String,
     pub score: i64,
     pub created: i64,
     pub edited: Option<i64>,

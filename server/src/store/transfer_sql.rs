@@ -27,7 +27,7 @@ macro_rules! transfer_store {
                 use futures::StreamExt;
                 sqlx::query_as(
                     "SELECT c.id, p.key AS page, c.parent_id, c.status, c.author, c.email,
-                         c.website, c.source, c.score, c.created, c.edited, c.pinned
+                         c.website, c.source, c.html, c.score, c.created, c.edited, c.pinned
                      FROM comments c JOIN pages p ON p.id = c.page_id
                      WHERE p.site_id = $1 ORDER BY c.id",
                 )

@@ -3,6 +3,7 @@
 //! dashboard can call the same workflows. See `domain/transfer` for the
 //! formats and where each post goes in its thread.
 
+mod disqus_export;
 mod export;
 mod import;
 mod report;
@@ -15,6 +16,7 @@ use std::{
     },
 };
 
+pub use disqus_export::{export_disqus, DisqusCounts};
 pub use export::export;
 pub use import::{import, Importer};
 pub use report::{Report, Skip};
@@ -62,6 +64,16 @@ impl Format {
             None
         }
     }
+}
+
+/// The formats `confab export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Confab's own, lossless: JSON Lines that `confab import` reads back.
+    Confab,
+    /// Disqus XML, which other comments systems import: visible comments
+    /// only.
+    Disqus,
 }
 
 /// What went wrong with an import. Nothing of it was stored.

