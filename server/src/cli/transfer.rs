@@ -15,7 +15,7 @@ use anyhow::Context;
 use crate::{
     domain::transfer::Limits,
     store::{self, now_ms},
-    transfer::{self, ExportFormat, Format, ImportError, Importer},
+    transfer::{self, ExportFormat, Format, ImportError, Importer, Source},
     Config,
 };
 
@@ -48,14 +48,22 @@ pub(super) async fn import(
         },
     };
     let progress = Progress::new(size, read);
-    let report = transfer::import(
-        &importer,
-        site,
-        format,
-        dry_run,
-        BufReader::with_capacity(64 * 1024, reader),
-        &|records| progress.update(records),
-    )
+    let mut head = [0u8; 16];
+    let sqlite = {
+        use std::io::Read;
+        let mut f = std::fs::File::open(file)?;
+        let n = f.read(&mut head)?;
+        transfer::is_sqlite(&head[..n])
+    };
+    // Isso keeps its comments in an SQLite file: read as a database.
+    let source = if sqlite && matches!(format, Format::Auto | Format::Isso) {
+        Source::IssoDatabase(file.to_owned())
+    } else {
+        Source::File(BufReader::with_capacity(64 * 1024, reader))
+    };
+    let report = transfer::import(&importer, site, format, dry_run, source, &|records| {
+        progress.update(records)
+    })
     .await;
     progress.done();
     write!(out, "{}", report?)?;

@@ -32,38 +32,55 @@ pub struct Importer<'a> {
     pub limits: Limits,
 }
 
-/// Imports `reader` into the site `slug`. `progress` hears the number of
+/// What an import reads: a file, or Isso's database by its path.
+pub enum Source<R> {
+    File(R),
+    IssoDatabase(std::path::PathBuf),
+}
+
+/// Imports `source` into the site `slug`. `progress` hears the number of
 /// records read so far, now and then.
 pub async fn import<R: BufRead + Send + 'static>(
     ctx: &Importer<'_>,
     slug: &str,
     format: Format,
     dry_run: bool,
-    mut reader: R,
+    source: Source<R>,
     progress: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<Report, ImportError> {
-    let format = match format {
-        Format::Auto => {
+    let (format, source) = match (format, source) {
+        (Format::Isso, Source::File(_)) => return Err(ImportError::UnknownFormat),
+        (_, Source::IssoDatabase(path)) => (Format::Isso, Source::IssoDatabase(path)),
+        (Format::Auto, Source::File(mut reader)) => {
             let head = reader.fill_buf().map_err(anyhow::Error::from)?;
-            Format::detect(head).ok_or(ImportError::UnknownFormat)?
+            let format = Format::detect(head).ok_or(ImportError::UnknownFormat)?;
+            (format, Source::File(reader))
         }
-        known => known,
+        (known, source) => (known, source),
     };
     let site = ctx.store.site(slug).await?;
     if site.is_none() && format != Format::Confab {
         return Err(ImportError::NoSite(slug.to_owned()));
     }
-    // The parser runs on a thread of its own: it blocks on the file, and
-    // the bounded channel keeps it only a little ahead of the database.
+    // The reader runs apart: a file's parser blocks on the file, on a
+    // thread of its own. The bounded channel keeps it only a little ahead
+    // of the database.
     let (send, mut records) = mpsc::channel(256);
-    let limits = ctx.limits;
-    tokio::task::spawn_blocking(move || {
-        for record in super::records(format, reader, limits) {
-            if send.blocking_send(record).is_err() {
-                break;
-            }
+    match source {
+        Source::File(reader) => {
+            let limits = ctx.limits;
+            tokio::task::spawn_blocking(move || {
+                for record in super::records(format, reader, limits) {
+                    if send.blocking_send(record).is_err() {
+                        break;
+                    }
+                }
+            });
         }
-    });
+        Source::IssoDatabase(path) => {
+            tokio::spawn(async move { super::isso::records(&path, send).await });
+        }
+    }
     let tx = ctx.store.begin_import().await?;
     let mut run = Run {
         ctx,

@@ -6,6 +6,7 @@
 mod disqus_export;
 mod export;
 mod import;
+mod isso;
 mod report;
 
 use std::{
@@ -18,7 +19,8 @@ use std::{
 
 pub use disqus_export::{export_disqus, DisqusCounts};
 pub use export::export;
-pub use import::{import, Importer};
+pub use import::{import, Importer, Source};
+pub use isso::is_sqlite;
 pub use report::{Report, Skip};
 
 use crate::domain::transfer::{confab, disqus, Limits, ParseError, Record};
@@ -31,6 +33,8 @@ pub enum Format {
     Disqus,
     /// WordPress's WXR export.
     Wordpress,
+    /// Isso's SQLite database (`comments.db`), read directly.
+    Isso,
     /// Confab's own export.
     Confab,
 }
@@ -42,6 +46,7 @@ impl Format {
             Self::Auto => "auto",
             Self::Disqus => "disqus",
             Self::Wordpress => "wordpress",
+            Self::Isso => "isso",
             Self::Confab => "confab",
         }
     }
@@ -83,7 +88,7 @@ pub enum ImportError {
     Parse(#[from] ParseError),
     #[error("no site {0:?}: add it first with `confab site add {0}`")]
     NoSite(String),
-    #[error("the format is not one Confab reads (Disqus XML, WordPress WXR or a Confab export); name it with --format")]
+    #[error("the format is not one Confab reads (Disqus XML, WordPress WXR, an Isso database or a Confab export); name it with --format")]
     UnknownFormat,
     #[error("the file is over the import limit of {0} bytes (limits.import_bytes)")]
     TooLarge(u64),
@@ -100,7 +105,8 @@ fn records<R: BufRead + Send + 'static>(
     match format {
         Format::Disqus => Box::new(disqus::records(reader, limits)),
         Format::Wordpress => Box::new(crate::domain::transfer::wxr::records(reader, limits)),
-        Format::Confab | Format::Auto => Box::new(confab::records(reader, limits)),
+        // Isso's database is read by `isso::records`, never as a file.
+        Format::Confab | Format::Auto | Format::Isso => Box::new(confab::records(reader, limits)),
     }
 }
 

@@ -22,6 +22,7 @@ on_both_backends!(
     a_confab_export_round_trips_through_an_empty_database,
     a_wordpress_export_keeps_paragraphs_states_and_parents,
     a_disqus_export_imports_back_with_the_same_threads,
+    an_isso_database_imports_with_its_states_scores_and_parents,
 );
 
 /// A Disqus export as its documentation describes it, with the awkward
@@ -404,4 +405,62 @@ async fn a_disqus_export_imports_back_with_the_same_threads(backend: Backend) {
         confab_api::CommentStatus::Deleted
     );
     assert_eq!(b_side.comments[0].replies.len(), 1);
+}
+
+/// An Isso database with Isso's own schema (isso/db/__init__.py and
+/// comments.py, 0.13): two threads, a reply, a pending and a deleted one.
+async fn isso_database(path: &Path) {
+    use sqlx::{sqlite::SqliteConnectOptions, ConnectOptions};
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true);
+    let mut db = options.connect().await.unwrap();
+    for sql in [
+        "CREATE TABLE threads (id INTEGER PRIMARY KEY, uri VARCHAR(256) UNIQUE, title VARCHAR(256))",
+        "CREATE TABLE comments (tid REFERENCES threads(id), id INTEGER PRIMARY KEY,
+             parent INTEGER, created FLOAT NOT NULL, modified FLOAT, mode INTEGER,
+             remote_addr VARCHAR, text VARCHAR, author VARCHAR, email VARCHAR,
+             website VARCHAR, likes INTEGER DEFAULT 0, dislikes INTEGER DEFAULT 0,
+             voters BLOB NOT NULL, notification INTEGER DEFAULT 0)",
+        "INSERT INTO threads VALUES (1, '/posts/one/', 'One'), (2, '/posts/two/', NULL)",
+        "INSERT INTO comments (tid, id, parent, created, modified, mode, remote_addr, text,
+             author, email, website, likes, dislikes, voters) VALUES
+         (1, 1, NULL, 1600000000.25, NULL, 1, '10.0.0.1', 'Hello *world*', 'Ann', 'ann@example.org', 'https://ann.example', 5, 2, x''),
+         (1, 2, 1, 1600000100.0, 1600000200.0, 1, '10.0.0.2', 'A reply', 'Bob', '', '', 0, 0, x''),
+         (1, 3, NULL, 1600000300.0, NULL, 2, '10.0.0.3', 'Waiting', NULL, NULL, NULL, 0, 0, x''),
+         (2, 4, NULL, 1600000400.0, NULL, 4, '10.0.0.4', '', NULL, NULL, NULL, 0, 0, x''),
+         (2, 5, 4, 1600000500.0, NULL, 1, '10.0.0.5', 'Under a deleted one', 'Cy', NULL, NULL, 0, 0, x'')",
+    ] {
+        sqlx::query(sql).execute(&mut db).await.unwrap();
+    }
+}
+
+async fn an_isso_database_imports_with_its_states_scores_and_parents(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("comments.db");
+    isso_database(&file).await;
+    let file = file.to_str().unwrap();
+    let report = confab(app.db_url(), &["import", "--site", "demo", file])
+        .await
+        .unwrap();
+    assert!(
+        report.contains("imported 5 comments on 2 pages"),
+        "{report}"
+    );
+    let one = app.thread("/posts/one/").await;
+    assert_eq!(one.total, 2, "the pending one is not shown: {one:?}");
+    let ann = &one.comments[0];
+    assert_eq!(ann.html, "<p>Hello <em>world</em></p>");
+    assert_eq!(ann.score, 3);
+    assert_eq!(ann.created, "2020-09-13T12:26:40.25Z");
+    assert_eq!(ann.replies[0].author, "Bob");
+    assert!(ann.replies[0].edited.is_some());
+    let two = app.thread("/posts/two/").await;
+    assert_eq!(two.comments[0].status, confab_api::CommentStatus::Deleted);
+    assert_eq!(two.comments[0].replies[0].author, "Cy");
+    let again = confab(app.db_url(), &["import", "--site", "demo", file])
+        .await
+        .unwrap();
+    assert!(again.contains("5 already present"), "{again}");
 }
