@@ -94,6 +94,9 @@ pub enum Command {
         /// Read, place and count everything, then store nothing.
         #[arg(long)]
         dry_run: bool,
+        /// A CSV of `old URL or path,new page key` for pages that moved.
+        #[arg(long)]
+        map: Option<PathBuf>,
         file: PathBuf,
     },
     /// Write a site as a Confab export (JSON Lines) or as Disqus XML
@@ -242,8 +245,17 @@ pub async fn run_to(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()
             site,
             format,
             dry_run,
+            map,
             file,
-        } => transfer::import(&config, &site, format, dry_run, &file, out).await?,
+        } => {
+            let options = crate::transfer::Options {
+                site,
+                format,
+                dry_run,
+                map: Default::default(),
+            };
+            transfer::import(&config, options, map.as_deref(), &file, out).await?;
+        }
         Command::Export {
             site,
             format,

@@ -13,21 +13,28 @@ use std::{
 use anyhow::Context;
 
 use crate::{
-    domain::transfer::Limits,
+    domain::transfer::{map::PageMap, Limits},
     store::{self, now_ms},
-    transfer::{self, ExportFormat, Format, ImportError, Importer, Source},
+    transfer::{self, ExportFormat, Format, ImportError, Importer, Options, Source},
     Config,
 };
 
-/// Reads `file` into `site` and prints the report.
+/// Reads `file` as `options` say and prints the report; `map` is the
+/// `--map` CSV of moved pages.
 pub(super) async fn import(
     config: &Config,
-    site: &str,
-    format: Format,
-    dry_run: bool,
+    mut options: Options,
+    map: Option<&Path>,
     file: &Path,
     out: &mut (dyn Write + Send),
 ) -> anyhow::Result<()> {
+    if let Some(map) = map {
+        let text = std::fs::read_to_string(map)
+            .with_context(|| format!("cannot read {}", map.display()))?;
+        options.map =
+            PageMap::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", map.display()))?;
+    }
+    let format = options.format;
     let opened =
         std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let size = opened.metadata()?.len();
@@ -61,7 +68,7 @@ pub(super) async fn import(
     } else {
         Source::File(BufReader::with_capacity(64 * 1024, reader))
     };
-    let report = transfer::import(&importer, site, format, dry_run, source, &|records| {
+    let report = transfer::import(&importer, options, source, &|records| {
         progress.update(records)
     })
     .await;

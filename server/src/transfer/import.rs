@@ -16,6 +16,7 @@ use crate::{
         secrets,
         transfer::{
             confab::SiteLine,
+            map::PageMap,
             resolve::{Lost, Placement, Stored, Tree},
             Limits, Post, Record, Status, Thread,
         },
@@ -38,16 +39,33 @@ pub enum Source<R> {
     IssoDatabase(std::path::PathBuf),
 }
 
-/// Imports `source` into the site `slug`. `progress` hears the number of
+/// What to import into, and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The site's slug.
+    pub site: String,
+    pub format: Format,
+    /// Do everything, then roll back.
+    pub dry_run: bool,
+    /// Pages that moved.
+    pub map: PageMap,
+}
+
+/// Imports `source` as `options` say. `progress` hears the number of
 /// records read so far, now and then.
 pub async fn import<R: BufRead + Send + 'static>(
     ctx: &Importer<'_>,
-    slug: &str,
-    format: Format,
-    dry_run: bool,
+    options: Options,
     source: Source<R>,
     progress: &(dyn Fn(u64) + Send + Sync),
 ) -> Result<Report, ImportError> {
+    let Options {
+        site: slug,
+        format,
+        dry_run,
+        map,
+    } = options;
+    let slug = slug.as_str();
     let (format, source) = match (format, source) {
         (Format::Isso, Source::File(_)) => return Err(ImportError::UnknownFormat),
         (_, Source::IssoDatabase(path)) => (Format::Isso, Source::IssoDatabase(path)),
@@ -88,6 +106,7 @@ pub async fn import<R: BufRead + Send + 'static>(
         slug: slug.to_owned(),
         site,
         format,
+        map,
         tree: Tree::new(ctx.max_depth),
         threads: HashMap::new(),
         moderators: Vec::new(),
@@ -126,6 +145,7 @@ struct Run<'a> {
     /// None until a Confab export's header creates it.
     site: Option<Site>,
     format: Format,
+    map: PageMap,
     tree: Tree,
     /// Each thread's page id, or why it has none.
     threads: HashMap<String, Result<i64, String>>,
@@ -186,7 +206,11 @@ impl Run<'_> {
 
     async fn thread(&mut self, thread: Thread) -> Result<(), ImportError> {
         let site = self.site()?;
-        let page = match PageKey::parse(&thread.link) {
+        let key = match self.map.get(&thread.link) {
+            Some(moved) => Ok(moved.clone()),
+            None => PageKey::parse(&thread.link),
+        };
+        let page = match key {
             Ok(key) => ImportPage {
                 site_id: site.id,
                 key: key.to_string(),

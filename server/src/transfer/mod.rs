@@ -19,7 +19,7 @@ use std::{
 
 pub use disqus_export::{export_disqus, DisqusCounts};
 pub use export::export;
-pub use import::{import, Importer, Source};
+pub use import::{import, Importer, Options, Source};
 pub use isso::is_sqlite;
 pub use report::{Report, Skip};
 

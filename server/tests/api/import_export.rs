@@ -23,6 +23,7 @@ on_both_backends!(
     a_wordpress_export_keeps_paragraphs_states_and_parents,
     a_disqus_export_imports_back_with_the_same_threads,
     an_isso_database_imports_with_its_states_scores_and_parents,
+    a_map_sends_moved_pages_to_their_new_keys,
 );
 
 /// A Disqus export as its documentation describes it, with the awkward
@@ -463,4 +464,33 @@ async fn an_isso_database_imports_with_its_states_scores_and_parents(backend: Ba
         .await
         .unwrap();
     assert!(again.contains("5 already present"), "{again}");
+}
+
+async fn a_map_sends_moved_pages_to_their_new_keys(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "disqus.xml", DISQUS);
+    let bad = write(dir.path(), "bad.csv", "/first/,/moved/\n/second/\n");
+    let err = confab(
+        app.db_url(),
+        &["import", "--site", "demo", "--map", &bad, &file],
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("line 2"), "{err}");
+    assert!(stored(&app).await.is_empty());
+    let map = write(
+        dir.path(),
+        "map.csv",
+        "https://blog.example/first/,/moved/\n/second/,page-2\n",
+    );
+    confab(
+        app.db_url(),
+        &["import", "--site", "demo", "--map", &map, &file],
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.thread("/moved/").await.total, 2);
+    assert_eq!(app.thread("page-2").await.comments.len(), 2);
+    assert_eq!(app.thread("/first/").await.total, 0);
 }

@@ -239,19 +239,28 @@ pub fn records<R: BufRead>(
     reader: R,
     limits: Limits,
 ) -> impl Iterator<Item = Result<Record, ParseError>> {
-    lines(reader, limits).map(|line| {
-        let (number, line) = line?;
-        Ok(match line {
-            Line::ConfabExport(header) => Record::Site(header.site),
-            Line::Page(page) => page.into_record(),
-            Line::Comment(comment) => comment.into_record().map_err(|message| ParseError {
-                line: number,
-                column: 0,
-                message,
-            })?,
-            Line::Moderator(m) => Record::Moderator(m.email),
+    lines(reader, limits)
+        .map(|line| {
+            let (number, line) = line?;
+            Ok(match line {
+                Line::ConfabExport(header) => Record::Site(header.site),
+                Line::Page(page) => page.into_record(),
+                Line::Comment(comment) => comment.into_record().map_err(|message| ParseError {
+                    line: number,
+                    column: 0,
+                    message,
+                })?,
+                Line::Moderator(m) => Record::Moderator(m.email),
+            })
         })
-    })
+        // A comment refused here ends the records too, as a bad line does.
+        .scan(false, |failed, record| {
+            if *failed {
+                return None;
+            }
+            *failed = record.is_err();
+            Some(record)
+        })
 }
 
 /// One line of the export, as written: compact JSON and a newline.
@@ -322,6 +331,18 @@ mod tests {
         // The header itself is over 80 bytes.
         let err = got[0].clone().unwrap_err();
         assert!(err.message.contains("over 80 bytes"), "{err}");
+    }
+
+    #[test]
+    fn nothing_comes_after_a_comment_that_cannot_be_one() {
+        let bad = r#"{"comment":{"id":1,"page":"/a","parent":null,"status":"hidden","author":"","email":null,"website":null,"source":"","score":0,"created":"2026-01-01T00:00:00Z","edited":null,"pinned":false}}"#;
+        let text = format!(
+            "{}\n{bad}\n{{\"moderator\":{{\"email\":\"a@b.c\"}}}}\n",
+            header()
+        );
+        let got: Vec<_> = records(text.as_bytes(), Limits::default()).collect();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[1].clone().unwrap_err().line, 2);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 pub mod confab;
 pub mod disqus;
 mod html;
+pub mod map;
 pub mod resolve;
 mod time;
 pub mod wxr;
