@@ -54,7 +54,7 @@ pub fn to_markdown(html: &str) -> String {
         Ok(markdown) => markdown,
         // htmd's parse cannot fail on a `&str` today; should it ever, the
         // text is kept, escaped so none of it is read as markup.
-        Err(_) => escape(&html),
+        Err(_) => quick_xml::escape::partial_escape(html.as_str()).into_owned(),
     })
 }
 
@@ -89,13 +89,17 @@ fn push_paragraph(out: &mut String, paragraph: &mut String) {
 /// An upper bound on how deep a body's elements nest: every start tag not
 /// known to be empty counts, every end tag closes one. Bodies that leave
 /// `<p>` or `<li>` open count deeper than they are, which only matters
-/// past `MAX_DEPTH`.
+/// past `MAX_DEPTH`. One pass: the next `>` is looked for again only once
+/// the scan has passed the last one found, so a body of many `<` and no
+/// `>` costs no more than any other.
 fn nesting_depth(html: &str) -> usize {
     const VOID: [&str; 6] = ["br", "img", "hr", "wbr", "input", "meta"];
     let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut rest = html;
-    while let Some(at) = rest.find('<') {
-        rest = &rest[at + 1..];
+    let mut next_gt: Option<Option<usize>> = None;
+    let mut from = 0;
+    while let Some(at) = html[from..].find('<') {
+        from += at + 1;
+        let rest = &html[from..];
         if rest.starts_with('/') {
             depth = depth.saturating_sub(1);
             continue;
@@ -104,7 +108,16 @@ fn nesting_depth(html: &str) -> usize {
             .find(|c: char| !c.is_ascii_alphanumeric())
             .unwrap_or(rest.len());
         let name = &rest[..name_len];
-        let self_closed = rest.find('>').is_some_and(|end| rest[..end].ends_with('/'));
+        let gt = match next_gt {
+            Some(Some(gt)) if gt >= from => Some(gt),
+            Some(None) => None,
+            _ => {
+                let found = rest.find('>').map(|end| from + end);
+                next_gt = Some(found);
+                found
+            }
+        };
+        let self_closed = gt.is_some_and(|end| html[from..end].ends_with('/'));
         if !name.is_empty() && !self_closed && !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
             depth += 1;
             deepest = deepest.max(depth);
@@ -114,16 +127,22 @@ fn nesting_depth(html: &str) -> usize {
 }
 
 /// The body's text without its tags, and without what `SKIPPED` elements
-/// hold (entities stay, for htmd to decode).
+/// hold (entities stay, for htmd to decode). Close tags are looked for in
+/// one lowercased copy (ASCII lowercasing keeps every byte offset), not in
+/// a fresh copy per element.
 fn strip_tags(html: &str) -> String {
+    let lower_all = html.to_ascii_lowercase();
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(at) = rest.find('<') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at + 1..];
-        let lower = rest.get(..10).unwrap_or(rest).to_ascii_lowercase();
-        let end = match SKIPPED.iter().find(|name| starts_tag(&lower, name)) {
-            Some(name) => find_ignore_case(rest, &format!("</{name}"))
+    let mut from = 0;
+    while let Some(at) = html[from..].find('<') {
+        out.push_str(&html[from..from + at]);
+        from += at + 1;
+        let rest = &html[from..];
+        let lower = &lower_all[from..];
+        let opened = lower.get(..10).unwrap_or(lower);
+        let end = match SKIPPED.iter().find(|name| starts_tag(opened, name)) {
+            Some(name) => lower
+                .find(&format!("</{name}"))
                 .and_then(|close| rest[close..].find('>').map(|gt| close + gt)),
             None => rest.find('>'),
         };
@@ -131,9 +150,9 @@ fn strip_tags(html: &str) -> String {
             return out;
         };
         out.push(' ');
-        rest = &rest[end + 1..];
+        from += end + 1;
     }
-    out.push_str(rest);
+    out.push_str(&html[from..]);
     out
 }
 
@@ -142,16 +161,6 @@ fn starts_tag(lower: &str, name: &str) -> bool {
     lower.strip_prefix(name).is_some_and(|after| {
         after.is_empty() || after.starts_with(|c: char| c == '>' || c == '/' || c.is_whitespace())
     })
-}
-
-fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
-    haystack.to_ascii_lowercase().find(needle)
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]
