@@ -2,7 +2,7 @@
 //! transfer services, with a progress bar on a terminal.
 
 use std::{
-    io::{BufReader, IsTerminal, Write},
+    io::{BufRead, BufReader, IsTerminal, Write},
     path::{Path, PathBuf},
     sync::{
         atomic::{AtomicU64, Ordering},
@@ -55,18 +55,13 @@ pub(super) async fn import(
         },
     };
     let progress = Progress::new(size, read);
-    let mut head = [0u8; 16];
-    let sqlite = {
-        use std::io::Read;
-        let mut f = std::fs::File::open(file)?;
-        let n = f.read(&mut head)?;
-        transfer::is_sqlite(&head[..n])
-    };
+    let mut reader = BufReader::with_capacity(64 * 1024, reader);
     // Isso keeps its comments in an SQLite file: read as a database.
+    let sqlite = transfer::is_sqlite(reader.fill_buf()?);
     let source = if sqlite && matches!(format, Format::Auto | Format::Isso) {
         Source::IssoDatabase(file.to_owned())
     } else {
-        Source::File(BufReader::with_capacity(64 * 1024, reader))
+        Source::File(reader)
     };
     let report = transfer::import(&importer, options, source, &|records| {
         progress.update(records)

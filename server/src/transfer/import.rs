@@ -65,7 +65,6 @@ pub async fn import<R: BufRead + Send + 'static>(
         dry_run,
         map,
     } = options;
-    let slug = slug.as_str();
     let (format, source) = match (format, source) {
         (Format::Isso, Source::File(_)) => return Err(ImportError::UnknownFormat),
         (_, Source::IssoDatabase(path)) => (Format::Isso, Source::IssoDatabase(path)),
@@ -76,9 +75,9 @@ pub async fn import<R: BufRead + Send + 'static>(
         }
         (known, source) => (known, source),
     };
-    let site = ctx.store.site(slug).await?;
+    let site = ctx.store.site(&slug).await?;
     if site.is_none() && format != Format::Confab {
-        return Err(ImportError::NoSite(slug.to_owned()));
+        return Err(ImportError::NoSite(slug));
     }
     // The reader runs apart: a file's parser blocks on the file, on a
     // thread of its own. The bounded channel keeps it only a little ahead
@@ -103,7 +102,7 @@ pub async fn import<R: BufRead + Send + 'static>(
     let mut run = Run {
         ctx,
         tx,
-        slug: slug.to_owned(),
+        slug,
         site,
         format,
         map,

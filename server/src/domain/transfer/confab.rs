@@ -153,26 +153,23 @@ pub fn lines<R: BufRead>(
     reader: R,
     limits: Limits,
 ) -> impl Iterator<Item = Result<(u64, Line), ParseError>> {
-    Lines {
+    super::until_error(Lines {
         reader,
         limit: limits.max_text_bytes.saturating_mul(2),
         number: 0,
-        failed: false,
         buf: Vec::new(),
-    }
+    })
 }
 
 struct Lines<R> {
     reader: R,
     limit: usize,
     number: u64,
-    failed: bool,
     buf: Vec<u8>,
 }
 
 impl<R: BufRead> Lines<R> {
-    fn error(&mut self, message: impl Into<String>) -> Option<Result<(u64, Line), ParseError>> {
-        self.failed = true;
+    fn error(&self, message: impl Into<String>) -> Option<Result<(u64, Line), ParseError>> {
         Some(Err(ParseError {
             line: self.number,
             column: 0,
@@ -187,9 +184,6 @@ impl<R: BufRead> Iterator for Lines<R> {
     fn next(&mut self) -> Option<Self::Item> {
         use std::io::Read;
         loop {
-            if self.failed {
-                return None;
-            }
             self.buf.clear();
             self.number += 1;
             let limit = self.limit as u64 + 1;
@@ -211,7 +205,6 @@ impl<R: BufRead> Iterator for Lines<R> {
             let line = match serde_json::from_slice::<Line>(&self.buf) {
                 Ok(line) => line,
                 Err(e) => {
-                    self.failed = true;
                     return Some(Err(ParseError {
                         line: self.number,
                         column: e.column() as u64,
@@ -239,28 +232,20 @@ pub fn records<R: BufRead>(
     reader: R,
     limits: Limits,
 ) -> impl Iterator<Item = Result<Record, ParseError>> {
-    lines(reader, limits)
-        .map(|line| {
-            let (number, line) = line?;
-            Ok(match line {
-                Line::ConfabExport(header) => Record::Site(header.site),
-                Line::Page(page) => page.into_record(),
-                Line::Comment(comment) => comment.into_record().map_err(|message| ParseError {
-                    line: number,
-                    column: 0,
-                    message,
-                })?,
-                Line::Moderator(m) => Record::Moderator(m.email),
-            })
+    // A comment refused here ends the records too, as a bad line does.
+    super::until_error(lines(reader, limits).map(|line| {
+        let (number, line) = line?;
+        Ok(match line {
+            Line::ConfabExport(header) => Record::Site(header.site),
+            Line::Page(page) => page.into_record(),
+            Line::Comment(comment) => comment.into_record().map_err(|message| ParseError {
+                line: number,
+                column: 0,
+                message,
+            })?,
+            Line::Moderator(m) => Record::Moderator(m.email),
         })
-        // A comment refused here ends the records too, as a bad line does.
-        .scan(false, |failed, record| {
-            if *failed {
-                return None;
-            }
-            *failed = record.is_err();
-            Some(record)
-        })
+    }))
 }
 
 /// One line of the export, as written: compact JSON and a newline.

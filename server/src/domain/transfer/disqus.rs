@@ -7,35 +7,34 @@
 //! else the export holds are skipped. A post's `ipAddress` is never read
 //! into anything: it is not stored.
 
-#[path = "disqus/xml.rs"]
-pub(super) mod xml;
-
 use std::io::BufRead;
 
-use self::xml::{Attr, Event, Position, XmlReader};
 use super::html::to_markdown;
 use super::time::rfc3339_ms;
+use super::xml::{Attr, Event, Position, XmlReader};
 use super::{Limits, ParseError, Post, Record, Status, Thread};
 
 /// The records of a Disqus export, in file order. After the first error
 /// the iterator ends.
-pub fn records<R: BufRead>(reader: R, limits: Limits) -> Records<R> {
-    Records {
+pub fn records<R: BufRead>(
+    reader: R,
+    limits: Limits,
+) -> impl Iterator<Item = Result<Record, ParseError>> {
+    let mut records = Records {
         xml: XmlReader::new(reader, limits),
         current: None,
         in_author: false,
-        done: false,
-    }
+    };
+    super::until_error(std::iter::from_fn(move || records.step().transpose()))
 }
 
-/// The iterator [`records`] gives.
-pub struct Records<R> {
+/// What [`records`] reads with.
+struct Records<R> {
     xml: XmlReader<R>,
     /// The thread or post being read (a child of the root).
     current: Option<Current>,
     /// Whether a post's `<author>` is being read.
     in_author: bool,
-    done: bool,
 }
 
 enum Current {
@@ -63,19 +62,6 @@ struct PostFields {
     name: Option<String>,
     username: Option<String>,
     email: Option<String>,
-}
-
-impl<R: BufRead> Iterator for Records<R> {
-    type Item = Result<Record, ParseError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let item = self.step().transpose();
-        self.done = !matches!(item, Some(Ok(_)));
-        item
-    }
 }
 
 impl<R: BufRead> Records<R> {

@@ -10,6 +10,7 @@ pub mod map;
 pub mod resolve;
 mod time;
 pub mod wxr;
+mod xml;
 
 pub use html::to_markdown;
 
@@ -94,6 +95,20 @@ impl std::fmt::Display for ParseError {
 }
 
 impl std::error::Error for ParseError {}
+
+/// `records` up to and including the first error: a reader's contract is
+/// that nothing follows one, whatever state the error left it in.
+fn until_error<T>(
+    records: impl Iterator<Item = Result<T, ParseError>>,
+) -> impl Iterator<Item = Result<T, ParseError>> {
+    records.scan(false, |failed, record| {
+        if *failed {
+            return None;
+        }
+        *failed = record.is_err();
+        Some(record)
+    })
+}
 
 /// Bounds on what one file may make the reader hold.
 #[derive(Debug, Clone, Copy)]

@@ -10,9 +10,9 @@
 
 use std::io::BufRead;
 
-use super::disqus::xml::{Event, Position, XmlReader};
 use super::html::to_markdown;
 use super::time::{is_unset, wordpress_ms};
+use super::xml::{Event, Position, XmlReader};
 use super::{Limits, ParseError, Post, Record, Status, Thread};
 
 /// An `<item>`'s depth: `<rss>`, `<channel>`, `<item>`.
@@ -24,21 +24,23 @@ const COMMENT_FIELD: usize = 5;
 
 /// The records of a WXR export, in file order. After the first error the
 /// iterator ends.
-pub fn records<R: BufRead>(reader: R, limits: Limits) -> Records<R> {
-    Records {
+pub fn records<R: BufRead>(
+    reader: R,
+    limits: Limits,
+) -> impl Iterator<Item = Result<Record, ParseError>> {
+    let mut records = Records {
         xml: XmlReader::new(reader, limits),
         item: None,
         comment: None,
-        done: false,
-    }
+    };
+    super::until_error(std::iter::from_fn(move || records.step().transpose()))
 }
 
-/// The iterator [`records`] gives.
-pub struct Records<R> {
+/// What [`records`] reads with.
+struct Records<R> {
     xml: XmlReader<R>,
     item: Option<Item>,
     comment: Option<Comment>,
-    done: bool,
 }
 
 #[derive(Default)]
@@ -65,19 +67,6 @@ struct Comment {
     approved: Option<String>,
     kind: Option<String>,
     parent: Option<String>,
-}
-
-impl<R: BufRead> Iterator for Records<R> {
-    type Item = Result<Record, ParseError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let item = self.step().transpose();
-        self.done = !matches!(item, Some(Ok(_)));
-        item
-    }
 }
 
 impl<R: BufRead> Records<R> {

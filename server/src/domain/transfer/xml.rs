@@ -10,7 +10,7 @@ use quick_xml::escape::resolve_xml_entity;
 use quick_xml::events::{BytesRef, BytesStart, Event as XmlEvent};
 use quick_xml::{Decoder, Reader, XmlVersion};
 
-use super::super::{Limits, ParseError};
+use super::{Limits, ParseError};
 
 /// Deeper than either format nests (Disqus: 4, WXR: 6); past it the file is
 /// refused, so a file of nothing but open tags cannot grow the stack of
