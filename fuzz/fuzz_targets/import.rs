@@ -1,5 +1,5 @@
-//! The import readers on hostile files: Disqus XML, WordPress WXR and
-//! Confab's JSON Lines, picked by the first byte. None may panic, loop or
+//! The import readers on hostile files: Disqus XML, WordPress WXR,
+//! Confab's JSON Lines and Commento's JSON, picked by the first byte. None may panic, loop or
 //! hold more than the limit; every error ends the records; every record
 //! that comes out holds only what the file said, in bounded size.
 #![no_main]
@@ -15,10 +15,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&pick, file)) = data.split_first() else {
         return;
     };
-    let records: Box<dyn Iterator<Item = _>> = match pick % 3 {
+    let records: Box<dyn Iterator<Item = _>> = match pick % 4 {
         0 => Box::new(transfer::disqus::records(file, LIMITS)),
         1 => Box::new(transfer::wxr::records(file, LIMITS)),
-        _ => Box::new(transfer::confab::records(file, LIMITS)),
+        2 => Box::new(transfer::confab::records(file, LIMITS)),
+        _ => Box::new(transfer::commento::records(file, LIMITS)),
     };
     let mut failed = false;
     for record in records {

@@ -35,6 +35,8 @@ pub enum Format {
     Wordpress,
     /// Isso's SQLite database (`comments.db`), read directly.
     Isso,
+    /// Commento's JSON export (version 1), which Comentario 2 also writes.
+    Commento,
     /// Confab's own export.
     Confab,
 }
@@ -47,6 +49,7 @@ impl Format {
             Self::Disqus => "disqus",
             Self::Wordpress => "wordpress",
             Self::Isso => "isso",
+            Self::Commento => "commento",
             Self::Confab => "confab",
         }
     }
@@ -57,6 +60,11 @@ impl Format {
         let text = text.trim_start_matches('\u{feff}').trim_start();
         if text.starts_with("{\"confab_export\"") {
             return Some(Self::Confab);
+        }
+        if text.starts_with('{')
+            && (text.contains("\"commentHex\"") || text.contains("\"commenters\""))
+        {
+            return Some(Self::Commento);
         }
         if !text.starts_with('<') {
             return None;
@@ -88,7 +96,7 @@ pub enum ImportError {
     Parse(#[from] ParseError),
     #[error("no site {0:?}: add it first with `confab site add {0}`")]
     NoSite(String),
-    #[error("the format is not one Confab reads (Disqus XML, WordPress WXR, an Isso database or a Confab export); name it with --format")]
+    #[error("the format is not one Confab reads (Disqus XML, WordPress WXR, an Isso database, a Commento export or a Confab export); name it with --format")]
     UnknownFormat,
     #[error("the file is over the import limit of {0} bytes (limits.import_bytes)")]
     TooLarge(u64),
@@ -105,6 +113,7 @@ fn records<R: BufRead + Send + 'static>(
     match format {
         Format::Disqus => Box::new(disqus::records(reader, limits)),
         Format::Wordpress => Box::new(crate::domain::transfer::wxr::records(reader, limits)),
+        Format::Commento => Box::new(crate::domain::transfer::commento::records(reader, limits)),
         // Isso's database is read by `isso::records`, never as a file.
         Format::Confab | Format::Auto | Format::Isso => Box::new(confab::records(reader, limits)),
     }

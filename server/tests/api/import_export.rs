@@ -45,14 +45,14 @@ const DISQUS: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 </disqus>
 "#;
 
-fn write(dir: &Path, name: &str, text: &str) -> String {
+pub(crate) fn write(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path.to_str().unwrap().to_owned()
 }
 
 /// Runs `confab ARGS` against `url` and returns what it printed.
-async fn confab(url: &str, args: &[&str]) -> anyhow::Result<String> {
+pub(crate) async fn confab(url: &str, args: &[&str]) -> anyhow::Result<String> {
     let mut all = vec!["confab", "--database-url", url];
     all.extend_from_slice(args);
     let mut out = Vec::new();
@@ -61,7 +61,7 @@ async fn confab(url: &str, args: &[&str]) -> anyhow::Result<String> {
 }
 
 /// Every comment of the `demo` site, as its export lists them.
-async fn stored(app: &TestApp) -> Vec<confab::store::ExportRow> {
+pub(crate) async fn stored(app: &TestApp) -> Vec<confab::store::ExportRow> {
     let site = app.store().site("demo").await.unwrap().unwrap();
     let rows: Vec<_> = app.store().export_comments(site.id).collect().await;
     rows.into_iter().map(Result::unwrap).collect()

@@ -37,6 +37,7 @@ mod hardening_conn;
 mod hardening_content;
 mod hardening_votes;
 mod health;
+mod import_commento;
 mod import_export;
 mod mail;
 mod openapi;

@@ -1,0 +1,71 @@
+//! `confab import` of a Commento (or Comentario 2) export: its comments
+//! land on their pages with their commenters, parents and states, and the
+//! format is found from the content.
+
+use confab_testkit::on_both_backends;
+
+use crate::{
+    helpers::*,
+    import_export::{confab, stored, write},
+};
+
+on_both_backends!(a_commento_export_lands_with_its_commenters_parents_and_states,);
+
+/// A Commento export as its source defines it, with a reply before its
+/// parent, an anonymous comment, an HTML-only body, a pending and a deleted
+/// comment, and a reply whose parent is not in the file.
+const COMMENTO: &str = r#"{
+  "version": 1,
+  "comments": [
+    {"commentHex": "r1", "domain": "blog.example", "url": "/post/1", "commenterHex": "bob",
+     "markdown": "A *reply*", "html": "", "parentHex": "c1", "score": 0,
+     "state": "approved", "creationDate": "2021-05-11T15:43:01.852651Z", "direction": 0, "deleted": false},
+    {"commentHex": "c1", "domain": "blog.example", "url": "/post/1", "commenterHex": "anonymous",
+     "markdown": "", "html": "<p>First post<script>alert(1)</script></p>", "parentHex": "root", "score": 2,
+     "state": "approved", "creationDate": "2021-03-12T11:21:56Z", "direction": 0, "deleted": false},
+    {"commentHex": "p1", "domain": "blog.example", "url": "/post/2", "commenterHex": "bob",
+     "markdown": "Waiting", "parentHex": "root", "state": "unapproved",
+     "creationDate": "2021-03-13T00:00:00Z", "deleted": false},
+    {"commentHex": "o1", "domain": "blog.example", "url": "/post/2", "commenterHex": "bob",
+     "markdown": "Orphan", "parentHex": "zz", "state": "approved",
+     "creationDate": "2021-03-14T00:00:00Z", "deleted": false}
+  ],
+  "commenters": [
+    {"commenterHex": "bob", "email": "bob@example.org", "name": "Bob", "link": "javascript:alert(1)",
+     "photo": "", "provider": "commento", "joinDate": "2021-03-19T19:27:25Z", "isModerator": false}
+  ]
+}"#;
+
+async fn a_commento_export_lands_with_its_commenters_parents_and_states(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "commento.json", COMMENTO);
+    let report = confab(app.db_url(), &["import", "--site", "demo", &file])
+        .await
+        .unwrap();
+    assert!(
+        report.contains("imported 4 comments on 2 pages"),
+        "{report}"
+    );
+    assert!(report.contains("o1"), "the orphan is reported: {report}");
+    let thread = app.thread("/post/1").await;
+    assert_eq!(thread.total, 2, "{thread:?}");
+    let first = &thread.comments[0];
+    assert_eq!(first.html, "<p>First post</p>");
+    assert_eq!(first.created, "2021-03-12T11:21:56Z");
+    let rows = stored(&app).await;
+    let reply = rows.iter().find(|r| r.source == "A *reply*").unwrap();
+    assert_eq!(
+        (reply.author.as_str(), reply.parent_id),
+        ("Bob", Some(first.id))
+    );
+    assert_eq!(reply.website, None, "only http(s) websites are kept");
+    let waiting = rows.iter().find(|r| r.source == "Waiting").unwrap();
+    assert_eq!(waiting.status, "pending");
+    let orphan = rows.iter().find(|r| r.source == "Orphan").unwrap();
+    assert_eq!(orphan.parent_id, None);
+    let again = confab(app.db_url(), &["import", "--site", "demo", &file])
+        .await
+        .unwrap();
+    assert!(again.contains("imported 0 comments"), "{again}");
+}
