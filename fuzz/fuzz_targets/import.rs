@@ -1,7 +1,8 @@
 //! The import readers on hostile files: Disqus XML, WordPress WXR,
-//! Confab's JSON Lines and Commento's JSON, picked by the first byte. None may panic, loop or
-//! hold more than the limit; every error ends the records; every record
-//! that comes out holds only what the file said, in bounded size.
+//! Confab's JSON Lines and Commento's JSON, picked by the first byte. None
+//! may panic, loop or hold more than the limit; every error ends the
+//! records; every record that comes out holds only what the file said, in
+//! bounded size.
 #![no_main]
 
 use confab::domain::transfer::{self, Limits, Record};

@@ -58,7 +58,7 @@ struct Commenter {
 
 /// The largest document read whole: far past any Commento site's export,
 /// and bounded so that a hostile file cannot fill memory.
-pub fn max_document_bytes(limits: Limits) -> usize {
+fn max_document_bytes(limits: Limits) -> usize {
     limits.max_text_bytes.saturating_mul(64)
 }
 
@@ -67,11 +67,11 @@ pub fn records<R: Read>(
     reader: R,
     limits: Limits,
 ) -> impl Iterator<Item = Result<Record, ParseError>> {
-    let records = match read(reader, limits) {
-        Ok(records) => records.into_iter().map(Ok).collect(),
-        Err(e) => vec![Err(e)],
+    let (records, failure) = match read(reader, limits) {
+        Ok(records) => (records, None),
+        Err(e) => (Vec::new(), Some(e)),
     };
-    records.into_iter()
+    records.into_iter().map(Ok).chain(failure.map(Err))
 }
 
 fn read<R: Read>(reader: R, limits: Limits) -> Result<Vec<Record>, ParseError> {
@@ -121,9 +121,9 @@ fn read<R: Read>(reader: R, limits: Limits) -> Result<Vec<Record>, ParseError> {
     }
     let longest = limits.max_text_bytes;
     for comment in export.comments {
-        let name = people
-            .get(&comment.commenter_hex)
-            .map_or(0, |p| p.name.len());
+        // `anonymous` has no commenter record.
+        let person = people.get(&comment.commenter_hex);
+        let name = person.map_or(0, |p| p.name.len());
         if comment.markdown.len().max(comment.html.len()).max(name) > longest {
             let message = format!(
                 "comment {:?}: a text is over {longest} bytes",
@@ -131,13 +131,12 @@ fn read<R: Read>(reader: R, limits: Limits) -> Result<Vec<Record>, ParseError> {
             );
             return Err(error(0, 0, message));
         }
-        records.push(post(comment, &people));
+        records.push(post(comment, person));
     }
     Ok(records)
 }
 
-fn post(c: Comment, people: &HashMap<String, Commenter>) -> Record {
-    let person = people.get(&c.commenter_hex);
+fn post(c: Comment, person: Option<&Commenter>) -> Record {
     let status = if c.deleted {
         Status::Deleted
     } else {
@@ -152,15 +151,13 @@ fn post(c: Comment, people: &HashMap<String, Commenter>) -> Record {
     } else {
         c.markdown
     };
-    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
     Record::Post(Post {
         source_id: c.comment_hex,
         thread: c.url,
         parent: (c.parent_hex != "root" && !c.parent_hex.is_empty()).then_some(c.parent_hex),
-        // `anonymous` has no commenter record.
         author: person.map(|p| p.name.clone()).unwrap_or_default(),
-        email: person.and_then(|p| some(&p.email)),
-        website: person.and_then(|p| some(&p.link)),
+        email: person.and_then(|p| super::non_empty(p.email.clone())),
+        website: person.and_then(|p| super::non_empty(p.link.clone())),
         body,
         created_ms: super::time::rfc3339_ms(&c.creation_date),
         edited_ms: None,

@@ -12,7 +12,7 @@ use std::io::BufRead;
 use super::html::to_markdown;
 use super::time::rfc3339_ms;
 use super::xml::{Attr, Event, Position, XmlReader};
-use super::{Limits, ParseError, Post, Record, Status, Thread};
+use super::{non_empty, Limits, ParseError, Post, Record, Status, Thread};
 
 /// The records of a Disqus export, in file order. After the first error
 /// the iterator ends.
@@ -233,15 +233,6 @@ fn dsq_id(element: &str, attrs: &[Attr], at: Position) -> Result<String, ParseEr
         .find(|attr| attr.prefixed && attr.local == "id")
         .and_then(|attr| non_empty(attr.value.clone()))
         .ok_or_else(|| at.error(format!("<{element}> has no dsq:id")))
-}
-
-fn non_empty(text: String) -> Option<String> {
-    let trimmed = text.trim();
-    match trimmed.len() {
-        0 => None,
-        n if n == text.len() => Some(text),
-        _ => Some(trimmed.to_owned()),
-    }
 }
 
 /// Disqus writes `true` and `false`; anything else is a file misread, so

@@ -97,6 +97,17 @@ impl std::fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// `text` trimmed, or `None` when nothing is left: what every reader keeps
+/// of an optional value. Untrimmed text is moved, not copied.
+fn non_empty(text: String) -> Option<String> {
+    let trimmed = text.trim();
+    match trimmed.len() {
+        0 => None,
+        n if n == text.len() => Some(text),
+        _ => Some(trimmed.to_owned()),
+    }
+}
+
 /// `records` up to and including the first error: a reader's contract is
 /// that nothing follows one, whatever state the error left it in.
 fn until_error<T>(

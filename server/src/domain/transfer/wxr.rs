@@ -13,7 +13,7 @@ use std::io::BufRead;
 use super::html::to_markdown;
 use super::time::{is_unset, wordpress_ms};
 use super::xml::{Event, Position, XmlReader};
-use super::{Limits, ParseError, Post, Record, Status, Thread};
+use super::{non_empty, Limits, ParseError, Post, Record, Status, Thread};
 
 /// An `<item>`'s depth: `<rss>`, `<channel>`, `<item>`.
 const ITEM: usize = 3;
@@ -229,11 +229,6 @@ fn post(comment: Comment, thread: &str, at: Position) -> Result<Option<Record>, 
         score: 0,
         pinned: false,
     })))
-}
-
-fn non_empty(text: String) -> Option<String> {
-    let trimmed = text.trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
 
 #[cfg(test)]
