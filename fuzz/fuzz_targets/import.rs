@@ -1,5 +1,6 @@
 //! The import readers on hostile files: Disqus XML, WordPress WXR,
-//! Confab's JSON Lines and Commento's JSON, picked by the first byte. None
+//! Confab's JSON Lines, Commento's JSON and Remark42's backup, picked by
+//! the first byte. None
 //! may panic, loop or hold more than the limit; every error ends the
 //! records; every record that comes out holds only what the file said, in
 //! bounded size.
@@ -16,11 +17,12 @@ fuzz_target!(|data: &[u8]| {
     let Some((&pick, file)) = data.split_first() else {
         return;
     };
-    let records: Box<dyn Iterator<Item = _>> = match pick % 4 {
+    let records: Box<dyn Iterator<Item = _>> = match pick % 5 {
         0 => Box::new(transfer::disqus::records(file, LIMITS)),
         1 => Box::new(transfer::wxr::records(file, LIMITS)),
         2 => Box::new(transfer::confab::records(file, LIMITS)),
-        _ => Box::new(transfer::commento::records(file, LIMITS)),
+        3 => Box::new(transfer::commento::records(file, LIMITS)),
+        _ => Box::new(transfer::remark42::records(file, LIMITS)),
     };
     let mut failed = false;
     for record in records {

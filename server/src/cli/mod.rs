@@ -80,7 +80,8 @@ pub enum Command {
     /// Copy the SQLite database to FILE while the server keeps serving
     /// (PostgreSQL: use pg_dump).
     Backup { file: PathBuf },
-    /// Import comments from a Disqus, WordPress (WXR) or Confab export
+    /// Import comments from Disqus, WordPress (WXR), Isso, Remark42,
+    /// Commento or a Confab export (gzipped or not)
     ///
     /// All or nothing: a file that fails anywhere stores nothing.
     /// Importing it again adds nothing.

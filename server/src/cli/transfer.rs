@@ -53,6 +53,7 @@ pub(super) async fn import(
         limits: Limits {
             max_text_bytes: config.limits.import_text_bytes,
         },
+        file_bytes: limit,
     };
     let progress = Progress::new(size, read);
     let mut reader = BufReader::with_capacity(64 * 1024, reader);

@@ -3,7 +3,10 @@
 //! and report. A file that fails to parse anywhere stores nothing; a dry
 //! run does all of it and rolls back, so its counts are the real run's.
 
-use std::{collections::HashMap, io::BufRead};
+use std::{
+    collections::{HashMap, HashSet},
+    io::BufRead,
+};
 
 use tokio::sync::mpsc;
 
@@ -31,6 +34,8 @@ pub struct Importer<'a> {
     pub signing_key: &'a [u8],
     pub max_depth: i64,
     pub limits: Limits,
+    /// The most bytes a gzipped file may unpack to (`limits.import_bytes`).
+    pub file_bytes: u64,
 }
 
 /// What an import reads: a file, or Isso's database by its path.
@@ -65,6 +70,12 @@ pub async fn import<R: BufRead + Send + 'static>(
         dry_run,
         map,
     } = options;
+    let source = match source {
+        Source::File(reader) => {
+            Source::File(super::unpacked(reader, ctx.file_bytes).map_err(anyhow::Error::from)?)
+        }
+        Source::IssoDatabase(path) => Source::IssoDatabase(path),
+    };
     let (format, source) = match (format, source) {
         (Format::Isso, Source::File(_)) => return Err(ImportError::UnknownFormat),
         (_, Source::IssoDatabase(path)) => (Format::Isso, Source::IssoDatabase(path)),
@@ -108,6 +119,7 @@ pub async fn import<R: BufRead + Send + 'static>(
         map,
         tree: Tree::new(ctx.max_depth),
         threads: HashMap::new(),
+        pages: HashSet::new(),
         moderators: Vec::new(),
         report: Report {
             dry_run,
@@ -148,6 +160,9 @@ struct Run<'a> {
     tree: Tree,
     /// Each thread's page id, or why it has none.
     threads: HashMap<String, Result<i64, String>>,
+    /// The pages the threads landed on: two links (`http:` and `https:`)
+    /// may name one.
+    pages: HashSet<i64>,
     moderators: Vec<String>,
     report: Report,
     now: i64,
@@ -227,7 +242,8 @@ impl Run<'_> {
             }
         };
         let id = self.tx.page(&page).await?;
-        if self.threads.insert(thread.source_id, Ok(id)).is_none() {
+        self.threads.insert(thread.source_id, Ok(id));
+        if self.pages.insert(id) {
             self.report.pages += 1;
         }
         Ok(())

@@ -35,6 +35,8 @@ pub enum Format {
     Wordpress,
     /// Isso's SQLite database (`comments.db`), read directly.
     Isso,
+    /// Remark42's backup (JSON Lines; gzipped or not).
+    Remark42,
     /// Commento's JSON export (version 1), which Comentario 2 also writes.
     Commento,
     /// Confab's own export.
@@ -49,6 +51,7 @@ impl Format {
             Self::Disqus => "disqus",
             Self::Wordpress => "wordpress",
             Self::Isso => "isso",
+            Self::Remark42 => "remark42",
             Self::Commento => "commento",
             Self::Confab => "confab",
         }
@@ -60,6 +63,9 @@ impl Format {
         let text = text.trim_start_matches('\u{feff}').trim_start();
         if text.starts_with("{\"confab_export\"") {
             return Some(Self::Confab);
+        }
+        if is_remark42_meta(text) {
+            return Some(Self::Remark42);
         }
         if text.starts_with('{')
             && (text.contains("\"commentHex\"") || text.contains("\"commenters\""))
@@ -79,6 +85,16 @@ impl Format {
     }
 }
 
+/// Whether `text` starts as Remark42's meta line does, as Go writes it:
+/// `{"version":N,"users":` (or `"posts":`). Commento's export starts with
+/// its version too, then `"comments"`.
+fn is_remark42_meta(text: &str) -> bool {
+    let rest = text
+        .strip_prefix("{\"version\":")
+        .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()));
+    matches!(rest, Some(r) if r.starts_with(",\"users\":") || r.starts_with(",\"posts\":"))
+}
+
 /// The formats `confab export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
@@ -96,7 +112,7 @@ pub enum ImportError {
     Parse(#[from] ParseError),
     #[error("no site {0:?}: add it first with `confab site add {0}`")]
     NoSite(String),
-    #[error("the format is not one Confab reads (Disqus XML, WordPress WXR, an Isso database, a Commento export or a Confab export); name it with --format")]
+    #[error("the format is not one Confab reads (Disqus XML, WordPress WXR, an Isso database, a Remark42 backup, a Commento export or a Confab export); name it with --format")]
     UnknownFormat,
     #[error("the file is over the import limit of {0} bytes (limits.import_bytes)")]
     TooLarge(u64),
@@ -114,9 +130,29 @@ fn records<R: BufRead + Send + 'static>(
         Format::Disqus => Box::new(disqus::records(reader, limits)),
         Format::Wordpress => Box::new(crate::domain::transfer::wxr::records(reader, limits)),
         Format::Commento => Box::new(crate::domain::transfer::commento::records(reader, limits)),
+        Format::Remark42 => Box::new(crate::domain::transfer::remark42::records(reader, limits)),
         // Isso's database is read by `isso::records`, never as a file.
         Format::Confab | Format::Auto | Format::Isso => Box::new(confab::records(reader, limits)),
     }
+}
+
+/// `reader`, unpacked when it is gzipped (as Remark42's nightly backups
+/// are, and any file may be), and then refused past `limit` bytes, so that
+/// a small file cannot unpack without bound.
+fn unpacked<R: BufRead + Send + 'static>(
+    mut reader: R,
+    limit: u64,
+) -> std::io::Result<Box<dyn BufRead + Send>> {
+    if !reader.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
+        return Ok(Box::new(reader));
+    }
+    // Multi: `gzip` concatenates members when it appends to a file.
+    let unpacked = flate2::bufread::MultiGzDecoder::new(reader);
+    let capped = Capped::new(unpacked, limit, Arc::new(AtomicU64::new(0)));
+    Ok(Box::new(std::io::BufReader::with_capacity(
+        64 * 1024,
+        capped,
+    )))
 }
 
 /// A reader that fails once more than `limit` bytes came through it, so a
@@ -145,5 +181,69 @@ impl<R: std::io::Read> std::io::Read for Capped<R> {
             )));
         }
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+
+    use super::*;
+
+    #[test]
+    fn each_format_is_found_from_the_start_of_its_file() {
+        let cases = [
+            ("{\"confab_export\":{}}", Some(Format::Confab)),
+            ("{\"version\":1,\"users\":[]}\n{}", Some(Format::Remark42)),
+            ("{\"version\":0,\"posts\":null}", Some(Format::Remark42)),
+            (
+                "{\"version\":1,\"comments\":[{\"commentHex\":\"a\"}]}",
+                Some(Format::Commento),
+            ),
+            ("\u{feff}<?xml?><disqus>", Some(Format::Disqus)),
+            (
+                "<rss xmlns:wp=\"http://wordpress.org/export/1.2/\">",
+                Some(Format::Wordpress),
+            ),
+            ("{\"version\":1}", None),
+            ("id,body", None),
+        ];
+        for (head, format) in cases {
+            assert_eq!(Format::detect(head.as_bytes()), format, "{head}");
+        }
+    }
+
+    fn gzip(text: &[u8]) -> Vec<u8> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(text).unwrap();
+        gz.finish().unwrap()
+    }
+
+    #[test]
+    fn a_gzipped_file_is_unpacked_and_a_plain_one_passes_as_it_is() {
+        let mut text = String::new();
+        unpacked(std::io::Cursor::new(gzip(b"{\"version\":1}")), 100)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "{\"version\":1}");
+        text.clear();
+        unpacked(&b"<disqus/>"[..], 3)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "<disqus/>");
+    }
+
+    #[test]
+    fn a_gzipped_file_that_unpacks_past_the_limit_is_refused() {
+        let bomb = gzip(&vec![b'\n'; 1 << 20]);
+        assert!(bomb.len() < 4096, "{}", bomb.len());
+
+        let err = unpacked(std::io::Cursor::new(bomb), 64 * 1024)
+            .unwrap()
+            .read_to_end(&mut Vec::new())
+            .unwrap_err();
+        assert!(err.to_string().contains("import limit"), "{err}");
     }
 }

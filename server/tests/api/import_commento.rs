@@ -6,7 +6,7 @@ use confab_testkit::on_both_backends;
 
 use crate::{
     helpers::*,
-    import_export::{confab, stored, write},
+    import_export::{import, stored, write},
 };
 
 on_both_backends!(a_commento_export_lands_with_its_commenters_parents_and_states,);
@@ -40,9 +40,7 @@ async fn a_commento_export_lands_with_its_commenters_parents_and_states(backend:
     let app = spawn_app(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "commento.json", COMMENTO);
-    let report = confab(app.db_url(), &["import", "--site", "demo", &file])
-        .await
-        .unwrap();
+    let report = import(&app, &file).await;
     assert!(
         report.contains("imported 4 comments on 2 pages"),
         "{report}"
@@ -64,8 +62,6 @@ async fn a_commento_export_lands_with_its_commenters_parents_and_states(backend:
     assert_eq!(waiting.status, "pending");
     let orphan = rows.iter().find(|r| r.source == "Orphan").unwrap();
     assert_eq!(orphan.parent_id, None);
-    let again = confab(app.db_url(), &["import", "--site", "demo", &file])
-        .await
-        .unwrap();
+    let again = import(&app, &file).await;
     assert!(again.contains("imported 0 comments"), "{again}");
 }

@@ -60,6 +60,13 @@ pub(crate) async fn confab(url: &str, args: &[&str]) -> anyhow::Result<String> {
     Ok(String::from_utf8(out)?)
 }
 
+/// Runs `confab import --site demo FILE` and returns its report.
+pub(crate) async fn import(app: &TestApp, file: &str) -> String {
+    confab(app.db_url(), &["import", "--site", "demo", file])
+        .await
+        .unwrap()
+}
+
 /// Every comment of the `demo` site, as its export lists them.
 pub(crate) async fn stored(app: &TestApp) -> Vec<confab::store::ExportRow> {
     let site = app.store().site("demo").await.unwrap().unwrap();
@@ -71,9 +78,7 @@ async fn a_disqus_export_lands_on_its_pages_with_its_threads(backend: Backend) {
     let app = spawn_app(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "disqus.xml", DISQUS);
-    let report = confab(app.db_url(), &["import", "--site", "demo", &file])
-        .await
-        .unwrap();
+    let report = import(&app, &file).await;
     assert!(
         report.contains("imported 6 comments on 2 pages"),
         "{report}"
@@ -121,13 +126,9 @@ async fn importing_the_same_file_again_adds_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "disqus.xml", DISQUS);
-    confab(app.db_url(), &["import", "--site", "demo", &file])
-        .await
-        .unwrap();
+    import(&app, &file).await;
     let before = stored(&app).await.len();
-    let again = confab(app.db_url(), &["import", "--site", "demo", &file])
-        .await
-        .unwrap();
+    let again = import(&app, &file).await;
     assert!(again.contains("imported 0 comments"), "{again}");
     assert!(again.contains("6 already present"), "{again}");
     assert_eq!(stored(&app).await.len(), before);
@@ -150,9 +151,7 @@ async fn a_dry_run_reports_the_real_counts_and_stores_nothing(backend: Backend) 
         .await
         .unwrap()
         .is_none());
-    let real = confab(app.db_url(), &["import", "--site", "demo", &file])
-        .await
-        .unwrap();
+    let real = import(&app, &file).await;
     assert_eq!(dry.replace("would import", "imported"), real);
 }
 
@@ -317,9 +316,7 @@ async fn a_confab_export_round_trips_through_an_empty_database(backend: Backend)
     );
 
     // Brought back home, it finds every comment already there.
-    let home = confab(app.db_url(), &["import", "--site", "demo", first])
-        .await
-        .unwrap();
+    let home = import(&app, first).await;
     assert!(home.contains("imported 0 comments"), "{home}");
     assert!(home.contains("5 already present"), "{home}");
 }
@@ -328,9 +325,7 @@ async fn a_wordpress_export_keeps_paragraphs_states_and_parents(backend: Backend
     let app = spawn_app(backend).await;
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "blog.xml", include_str!("wxr_fixture.xml"));
-    let report = confab(app.db_url(), &["import", "--site", "demo", &file])
-        .await
-        .unwrap();
+    let report = import(&app, &file).await;
     assert!(
         report.contains("imported 2 comments on 1 pages"),
         "{report}"
@@ -442,9 +437,7 @@ async fn an_isso_database_imports_with_its_states_scores_and_parents(backend: Ba
     let file = dir.path().join("comments.db");
     isso_database(&file).await;
     let file = file.to_str().unwrap();
-    let report = confab(app.db_url(), &["import", "--site", "demo", file])
-        .await
-        .unwrap();
+    let report = import(&app, file).await;
     assert!(
         report.contains("imported 5 comments on 2 pages"),
         "{report}"
@@ -460,9 +453,7 @@ async fn an_isso_database_imports_with_its_states_scores_and_parents(backend: Ba
     let two = app.thread("/posts/two/").await;
     assert_eq!(two.comments[0].status, confab_api::CommentStatus::Deleted);
     assert_eq!(two.comments[0].replies[0].author, "Cy");
-    let again = confab(app.db_url(), &["import", "--site", "demo", file])
-        .await
-        .unwrap();
+    let again = import(&app, file).await;
     assert!(again.contains("5 already present"), "{again}");
 }
 

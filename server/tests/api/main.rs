@@ -39,6 +39,7 @@ mod hardening_votes;
 mod health;
 mod import_commento;
 mod import_export;
+mod import_remark42;
 mod mail;
 mod openapi;
 mod operations;

@@ -9,7 +9,10 @@ use std::io::BufRead;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Limits, ParseError, Post, Record, Status, Thread};
+use super::{
+    lines::{json_error, LineReader},
+    Limits, ParseError, Post, Record, Status, Thread,
+};
 
 /// The version this build writes and reads.
 pub const VERSION: u32 = 1;
@@ -153,77 +156,31 @@ pub fn lines<R: BufRead>(
     reader: R,
     limits: Limits,
 ) -> impl Iterator<Item = Result<(u64, Line), ParseError>> {
-    super::until_error(Lines {
-        reader,
-        limit: limits.max_text_bytes.saturating_mul(2),
-        number: 0,
-        buf: Vec::new(),
-    })
-}
-
-struct Lines<R> {
-    reader: R,
-    limit: usize,
-    number: u64,
-    buf: Vec<u8>,
-}
-
-impl<R: BufRead> Lines<R> {
-    fn error(&self, message: impl Into<String>) -> Option<Result<(u64, Line), ParseError>> {
-        Some(Err(ParseError {
-            line: self.number,
-            column: 0,
-            message: message.into(),
-        }))
-    }
-}
-
-impl<R: BufRead> Iterator for Lines<R> {
-    type Item = Result<(u64, Line), ParseError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        use std::io::Read;
-        loop {
-            self.buf.clear();
-            self.number += 1;
-            let limit = self.limit as u64 + 1;
-            let read = (&mut self.reader)
-                .take(limit)
-                .read_until(b'\n', &mut self.buf);
-            match read {
-                Ok(0) if self.number == 1 => return self.error("the file is empty"),
-                Ok(0) => return None,
-                Ok(n) if n as u64 >= limit && self.buf.last() != Some(&b'\n') => {
-                    return self.error(format!("the line is over {} bytes", self.limit));
-                }
-                Ok(_) => {}
-                Err(e) => return self.error(format!("cannot read the file: {e}")),
-            }
-            if self.buf.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let line = match serde_json::from_slice::<Line>(&self.buf) {
-                Ok(line) => line,
-                Err(e) => {
-                    return Some(Err(ParseError {
-                        line: self.number,
-                        column: e.column() as u64,
-                        message: e.to_string(),
-                    }));
-                }
-            };
-            return match (&line, self.number) {
-                (Line::ConfabExport(h), 1) if h.version != VERSION => self.error(format!(
-                    "format version {} (this build reads version {VERSION})",
-                    h.version
-                )),
-                (Line::ConfabExport(_), 1) => Some(Ok((1, line))),
-                (_, 1) => self.error("the first line must be the confab_export header"),
-                (Line::ConfabExport(_), _) => self.error("a second header"),
-                _ => Some(Ok((self.number, line))),
-            };
-        }
-    }
+    let mut lines = LineReader::new(reader, limits.max_text_bytes.saturating_mul(2));
+    let mut header = false;
+    super::until_error(std::iter::from_fn(move || {
+        let (number, line) = match lines.next_line() {
+            Some(Ok((number, bytes))) => (number, serde_json::from_slice::<Line>(bytes)),
+            Some(Err(e)) => return Some(Err(e)),
+            None if header => return None,
+            None => return Some(Err(lines.error("the file is empty"))),
+        };
+        let first = !std::mem::replace(&mut header, true);
+        let line = match line {
+            Ok(line) => line,
+            Err(e) => return Some(Err(json_error(number, &e))),
+        };
+        Some(match (&line, first) {
+            (Line::ConfabExport(h), true) if h.version != VERSION => Err(lines.error(format!(
+                "format version {} (this build reads version {VERSION})",
+                h.version
+            ))),
+            (Line::ConfabExport(_), true) => Ok((number, line)),
+            (_, true) => Err(lines.error("the first line must be the confab_export header")),
+            (Line::ConfabExport(_), false) => Err(lines.error("a second header")),
+            _ => Ok((number, line)),
+        })
+    }))
 }
 
 /// Reads an export as records: the header's site, then pages, comments
