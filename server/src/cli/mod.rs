@@ -115,6 +115,17 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Copy everything into another, empty database (e.g. SQLite to
+    /// PostgreSQL)
+    ///
+    /// Sites, pages, comments, votes, moderators and their sessions, bans,
+    /// settings, the audit log and the spam model, in one transaction that
+    /// commits only if every table's count matches. Stop the server first.
+    Migrate {
+        /// The target: `postgres://…` or `sqlite://…?mode=rwc`.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -264,6 +275,7 @@ pub async fn run_to(cli: Cli, out: &mut (dyn Write + Send)) -> anyhow::Result<()
         } => {
             transfer::export(&config, &site, format, output.as_ref(), out).await?;
         }
+        Command::Migrate { to } => transfer::migrate(&config, &to, out).await?,
         Command::Backup { file } => {
             if store::is_postgres(&config.database_url) {
                 anyhow::bail!(

@@ -123,6 +123,62 @@ async fn write_export(
     })
 }
 
+/// Copies the configured database into the empty one at `to`, and says
+/// what it copied.
+pub(super) async fn migrate(
+    config: &Config,
+    to: &str,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        to != config.database_url,
+        "--to names the database being copied"
+    );
+    let from = store::connect(&config.database_url).await?;
+    let target = store::connect(to).await?;
+    let plan = transfer::plan(from.as_ref()).await?;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(plan.rows());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} rows {per_sec} eta {eta} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    // Plain lines: one as each table starts.
+    let said = std::sync::Mutex::new("");
+    let progress = |table: &'static str, rows: u64| match &bar {
+        Some(bar) => {
+            bar.set_position(rows);
+            bar.set_message(table);
+        }
+        None => {
+            let mut said = said.lock().unwrap_or_else(|e| e.into_inner());
+            if *said != table {
+                *said = table;
+                eprintln!("copying {table} ({rows} rows so far)");
+            }
+        }
+    };
+    let copied = transfer::migrate(from.as_ref(), target.as_ref(), &progress).await;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let copied = copied?;
+    for (table, rows) in &copied.0 {
+        writeln!(out, "{table}\t{rows}")?;
+    }
+    writeln!(
+        out,
+        "copied {} rows of {} tables; every count matches the source",
+        copied.rows(),
+        copied.0.len()
+    )?;
+    Ok(())
+}
+
 /// A progress bar on a terminal (bytes read, rate, time left); otherwise a
 /// plain line now and then, for logs.
 struct Progress {

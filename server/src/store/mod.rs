@@ -7,6 +7,8 @@ pub mod admin;
 mod batch;
 mod comments_sql;
 pub mod memo;
+pub mod migrate;
+mod migrate_sql;
 mod moderation_sql;
 pub mod ops;
 mod postgres;

@@ -42,6 +42,16 @@ super::transfer_sql::transfer_store!(
     PostgresImport,
     "SELECT setval(pg_get_serial_sequence('comments', 'id'), (SELECT MAX(id) FROM comments))"
 );
+// An identity's sequence remembers every id it gave; `setval` with
+// is_called false makes an empty table's next id 1.
+super::migrate_sql::migrate_store!(
+    PostgresStore,
+    Postgres,
+    PostgresMigrate,
+    "SELECT COALESCE((SELECT last_value FROM pg_sequences
+                      WHERE schemaname || '.' || sequencename = pg_get_serial_sequence($1, 'id')), 0)",
+    ["SELECT setval(pg_get_serial_sequence($1, 'id'), GREATEST($2, 1), $2 > 0)"]
+);
 
 #[async_trait::async_trait]
 impl super::Operations for PostgresStore {

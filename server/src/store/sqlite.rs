@@ -61,6 +61,21 @@ super::sql::shared_store!(SqliteStore, Sqlite);
 super::write_sql::comment_writer!(CommentWriter, Sqlite);
 // SQLite gives a new row max(id) + 1: nothing to move after kept ids.
 super::transfer_sql::transfer_store!(SqliteStore, Sqlite, SqliteImport, "SELECT 1");
+// Only an AUTOINCREMENT table (moderators) remembers ids past its rows, in
+// sqlite_sequence; the others give max(id) + 1, which the copied rows set.
+super::migrate_sql::migrate_store!(
+    SqliteStore,
+    Sqlite,
+    SqliteMigrate,
+    "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = $1), 0)",
+    [
+        "INSERT INTO sqlite_sequence (name, seq) SELECT $1, $2
+         WHERE EXISTS (SELECT 1 FROM sqlite_master
+                       WHERE type = 'table' AND name = $1 AND sql LIKE '%AUTOINCREMENT%')
+           AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = $1)",
+        "UPDATE sqlite_sequence SET seq = MAX(seq, $2) WHERE name = $1",
+    ]
+);
 
 #[async_trait::async_trait]
 impl super::Operations for SqliteStore {

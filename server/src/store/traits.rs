@@ -22,6 +22,7 @@ pub trait Store:
     + Secrets
     + Operations
     + super::Transfer
+    + super::migrate::Migrate
     + Send
     + Sync
     + 'static

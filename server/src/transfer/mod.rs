@@ -7,6 +7,7 @@ mod disqus_export;
 mod export;
 mod import;
 mod isso;
+mod migrate;
 mod report;
 
 use std::{
@@ -21,6 +22,7 @@ pub use disqus_export::{export_disqus, DisqusCounts};
 pub use export::export;
 pub use import::{import, Importer, Options, Source};
 pub use isso::is_sqlite;
+pub use migrate::{migrate, plan, Copied};
 pub use report::{Report, Skip};
 
 use crate::domain::transfer::{confab, disqus, Limits, ParseError, Record};

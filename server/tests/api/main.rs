@@ -41,6 +41,7 @@ mod import_commento;
 mod import_export;
 mod import_remark42;
 mod mail;
+mod migrate;
 mod openapi;
 mod operations;
 mod preview;
