@@ -114,20 +114,38 @@ confab_trunk() {
       confab_unstable trunk build --release --config "$1")
 }
 
+# A PyPI package at one version in its own virtualenv under the tools
+# folder, made once; prints the venv's bin/. Usage: confab_venv NAME VERSION
+# COMMAND, where COMMAND is what the package installs into bin/.
+confab_venv() {
+  local name=$1 version=$2 command=$3 dir venv
+  dir=${CONFAB_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/confab/tools}
+  venv="$dir/$name-$version"
+  if [ ! -x "$venv/bin/$command" ]; then
+    command -v python3 >/dev/null || { echo "python3 not found: install it (apt-get install python3-venv)" >&2; return 1; }
+    confab_log "installing $name $version into $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "$name==$version" >&2
+  fi
+  printf '%s\n' "$venv/bin"
+}
+
 # Schemathesis (PyPI) in its own virtualenv; puts `st` on PATH.
 SCHEMATHESIS_VERSION=4.32.5
 confab_schemathesis() {
-  local dir venv
-  dir=${CONFAB_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/confab/tools}
-  venv="$dir/schemathesis-$SCHEMATHESIS_VERSION"
-  if [ ! -x "$venv/bin/st" ]; then
-    command -v python3 >/dev/null || { echo "python3 not found: install it (apt-get install python3-venv)" >&2; return 1; }
-    confab_log "installing schemathesis $SCHEMATHESIS_VERSION into $venv"
-    rm -rf "$venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
-  fi
-  export PATH="$venv/bin:$PATH"
+  local bin
+  bin=$(confab_venv schemathesis "$SCHEMATHESIS_VERSION" st)
+  export PATH="$bin:$PATH"
+}
+
+# Isso (PyPI) in its own virtualenv, the peer whose `isso import` reads
+# Confab's Disqus export in the integration tests; exports CONFAB_ISSO_BIN,
+# the venv's bin/ folder. The version is the benchmark's (bench/src/isso.rs).
+ISSO_VERSION=0.14.0
+confab_isso() {
+  CONFAB_ISSO_BIN=$(confab_venv isso "$ISSO_VERSION" isso)
+  export CONFAB_ISSO_BIN
 }
 
 # cargo-fuzz, for scripts/fuzz; puts `cargo fuzz` on PATH.

@@ -40,6 +40,7 @@ mod health;
 mod import_commento;
 mod import_export;
 mod import_remark42;
+mod isso_peer;
 mod mail;
 mod migrate;
 mod openapi;
