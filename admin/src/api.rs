@@ -124,6 +124,42 @@ pub async fn audit(site: i64) -> ApiResult<AuditLog> {
     get(&format!("/sites/{site}/audit")).await
 }
 
+/// Uploads `file` to import into the site; answers the running status.
+pub async fn import(
+    site: i64,
+    file: &web_sys::File,
+    format: &str,
+    dry_run: bool,
+) -> ApiResult<ImportStatus> {
+    let path = format!(
+        "/sites/{site}/import?format={}&dry_run={dry_run}&file={}",
+        enc(format),
+        enc(&file.name())
+    );
+    let body = (JsValue::from(file), "application/octet-stream");
+    fetch("POST", &path, Some(body)).await.and_then(decode)
+}
+
+pub async fn import_status(site: i64) -> ApiResult<ImportStatus> {
+    get(&format!("/sites/{site}/import")).await
+}
+
+/// Where the site's export downloads from (the session cookie is enough:
+/// a GET changes nothing).
+pub fn export_url(site: i64, format: &str) -> String {
+    format!("{BASE}/sites/{site}/export?format={format}")
+}
+
+/// Waits `ms` milliseconds, through the browser's timer.
+pub async fn pause(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 pub fn enc(s: &str) -> String {
     js_sys::encode_uri_component(s).into()
 }
@@ -155,9 +191,15 @@ fn decode<T: DeserializeOwned>(text: String) -> ApiResult<T> {
     parse(&text).ok_or(Failure::Garbled)
 }
 
-/// Sends one request and returns the body of a 2xx answer; anything else
-/// becomes a [`Failure`].
+/// Sends one request with a JSON body, or none.
 async fn send_raw(method: &str, path: &str, body: Option<String>) -> ApiResult<String> {
+    let body = body.map(|b| (JsValue::from_str(&b), "application/json"));
+    fetch(method, path, body).await
+}
+
+/// Sends one request with a body of its type, and returns the body of a
+/// 2xx answer; anything else becomes a [`Failure`].
+async fn fetch(method: &str, path: &str, body: Option<(JsValue, &str)>) -> ApiResult<String> {
     let headers = js_sys::Object::new();
     let set = |k: &str, v: &str| {
         let _ = js_sys::Reflect::set(&headers, &k.into(), &v.into());
@@ -168,9 +210,9 @@ async fn send_raw(method: &str, path: &str, body: Option<String>) -> ApiResult<S
     let init = RequestInit::new();
     init.set_method(method);
     init.set_credentials(RequestCredentials::SameOrigin);
-    if let Some(b) = body {
-        set("Content-Type", "application/json");
-        init.set_body(&JsValue::from_str(&b));
+    if let Some((body, kind)) = body {
+        set("Content-Type", kind);
+        init.set_body(&body);
     }
     init.set_headers(&headers);
     let window = web_sys::window().ok_or(Failure::Offline)?;

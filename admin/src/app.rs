@@ -1,5 +1,6 @@
 //! The dashboard's frame: asks the server for the session, shows the login
-//! without one, else the tabs (queue, search, bans, words, audit) and the
+//! without one, else the tabs (queue, search, bans, words, audit,
+//! import/export) and the
 //! site picker that the per-site tabs share.
 
 use confab_api::admin::Session;
@@ -15,6 +16,7 @@ use crate::{
     queue::Queue,
     search::Search,
     settings::Settings,
+    transfer::Transfer,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -24,16 +26,18 @@ enum Tab {
     Bans,
     Words,
     Audit,
+    Transfer,
 }
 
 /// Each tab with its name and test hook.
-fn tabs(t: &'static Strings) -> [(Tab, &'static str, &'static str); 5] {
+fn tabs(t: &'static Strings) -> [(Tab, &'static str, &'static str); 6] {
     [
         (Tab::Queue, t.queue(), "tab-queue"),
         (Tab::Search, t.search(), "tab-search"),
         (Tab::Bans, t.bans(), "tab-bans"),
         (Tab::Words, t.tab_words(), "tab-words"),
         (Tab::Audit, t.audit_log(), "tab-audit"),
+        (Tab::Transfer, t.tab_transfer(), "tab-transfer"),
     ]
 }
 
@@ -114,6 +118,7 @@ fn Dashboard(
                 Tab::Bans => view! { {picker()} <Bans site /> }.into_any(),
                 Tab::Words => view! { {picker()} <Settings site /> }.into_any(),
                 Tab::Audit => view! { {picker()} <Audit site /> }.into_any(),
+                Tab::Transfer => view! { {picker()} <Transfer site /> }.into_any(),
             }}
         </main>
     }

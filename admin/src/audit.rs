@@ -53,6 +53,8 @@ fn action(t: &'static Strings, name: String) -> String {
         "ban" => t.audit_ban(),
         "unban" => t.audit_unban(),
         "settings" => t.audit_settings(),
+        "import" => t.audit_import(),
+        "export" => t.audit_export(),
         _ => return name,
     };
     known.to_owned()

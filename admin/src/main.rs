@@ -13,6 +13,7 @@ mod queue;
 mod row;
 mod search;
 mod settings;
+mod transfer;
 
 fn main() {
     i18n::start();

@@ -246,3 +246,48 @@ pub struct AuditLog {
     pub entries: Vec<AuditEntry>,
     pub next_before: Option<i64>,
 }
+
+/// Where a site's import, started from the dashboard, stands:
+/// `GET /admin/api/sites/{site}/import`. One runs at a time per site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportStatus {
+    pub state: ImportState,
+    /// The upload's name, as the browser gave it.
+    pub file: String,
+    pub dry_run: bool,
+    /// Records read so far (pages, comments and the rest).
+    pub records: u64,
+    /// When it has ended well.
+    pub report: Option<ImportReport>,
+    /// When it failed: why, with the line in the file. Nothing was stored.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportState {
+    Running,
+    Done,
+    Failed,
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub format: String,
+    pub pages: u64,
+    pub imported: u64,
+    /// Comments an earlier import already stored: left as they are.
+    pub present: u64,
+    /// Comments not stored, with why.
+    pub skipped: Vec<ImportSkip>,
+    /// Replies whose parent was missing, stored at the top level.
+    pub reattached: Vec<ImportSkip>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSkip {
+    /// The comment's id in the file.
+    pub source_id: String,
+    pub reason: String,
+}

@@ -166,6 +166,11 @@ pub struct Limits {
     /// name); past it the file is refused, so one element cannot fill
     /// memory.
     pub import_text_bytes: usize,
+    /// Bytes of one file a moderator uploads to import from the dashboard;
+    /// past it the upload is refused (413). It is kept in a temporary file
+    /// while it is imported, never in memory; larger files go through
+    /// `confab import`.
+    pub upload_bytes: u64,
 }
 
 impl Limits {
@@ -203,6 +208,7 @@ impl Default for Limits {
             max_streams: 256,
             import_bytes: 8 << 30,
             import_text_bytes: 16 << 20,
+            upload_bytes: 256 << 20,
         }
     }
 }

@@ -79,6 +79,8 @@ pub struct Shared {
     pub streams: Arc<streams::Streams>,
     pub spam: Arc<moderation::spam::SpamModels>,
     pub mailer: Option<Arc<moderation::mail::Mailer>>,
+    /// Imports started from the dashboard, one at a time per site.
+    pub imports: Arc<transfer::jobs::Jobs>,
     /// Signs e-mailed links and author tokens; the same on every instance.
     pub signing_key: Arc<[u8]>,
     /// Flips to true when the server starts shutting down, so that
@@ -139,6 +141,7 @@ impl AppState {
                 config.spam.reload_secs,
             ))),
             mailer,
+            imports: Arc::default(),
             signing_key,
             config: Arc::new(config),
             store,

@@ -8,6 +8,7 @@ mod assets;
 mod counts;
 mod dashboard_languages;
 mod dashboard_pages;
+mod dashboard_transfer;
 mod embed;
 mod harness;
 mod moderation;

@@ -72,6 +72,11 @@ strings! {
         err_offline, err_garbled, err_status, err_login, err_session, err_forbidden,
         err_gone, err_conflict, err_rate, err_too_long, err_invalid, err_body,
         err_title, err_url, err_value, err_words, err_server,
+        tab_transfer, audit_import, audit_export,
+        import_heading, import_hint, import_file, import_format, format_auto, dry_run,
+        import_start, choose_file, import_running, import_done, import_dry_done,
+        import_failed, import_busy, import_too_big, skipped_heading, reattached_heading,
+        export_heading, export_hint, export_confab, export_disqus,
     }
     counts {
         selected, bulk_approve, bulk_spam, bulk_delete, in_days,

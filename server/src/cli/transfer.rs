@@ -2,7 +2,7 @@
 //! transfer services, with a progress bar on a terminal.
 
 use std::{
-    io::{BufRead, BufReader, IsTerminal, Write},
+    io::{IsTerminal, Write},
     path::{Path, PathBuf},
     sync::{
         atomic::{AtomicU64, Ordering},
@@ -15,7 +15,7 @@ use anyhow::Context;
 use crate::{
     domain::transfer::{map::PageMap, Limits},
     store::{self, now_ms},
-    transfer::{self, ExportFormat, Format, ImportError, Importer, Options, Source},
+    transfer::{self, ExportFormat, Importer, Options},
     Config,
 };
 
@@ -34,18 +34,14 @@ pub(super) async fn import(
         options.map =
             PageMap::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", map.display()))?;
     }
-    let format = options.format;
-    let opened =
-        std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
-    let size = opened.metadata()?.len();
     let limit = config.limits.import_bytes;
-    if size > limit {
-        return Err(ImportError::TooLarge(limit).into());
-    }
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("cannot open {}", file.display()))?
+        .len();
+    let read = Arc::new(AtomicU64::new(0));
+    let source = transfer::open(file, options.format, limit, Some(read.clone()))?;
     let store = store::connect(&config.database_url).await?;
     let key = crate::signing_key(config, store.as_ref()).await?;
-    let read = Arc::new(AtomicU64::new(0));
-    let reader = transfer::Capped::new(opened, limit, read.clone());
     let importer = Importer {
         store: store.as_ref(),
         signing_key: &key,
@@ -56,14 +52,6 @@ pub(super) async fn import(
         file_bytes: limit,
     };
     let progress = Progress::new(size, read);
-    let mut reader = BufReader::with_capacity(64 * 1024, reader);
-    // Isso keeps its comments in an SQLite file: read as a database.
-    let sqlite = transfer::is_sqlite(reader.fill_buf()?);
-    let source = if sqlite && matches!(format, Format::Auto | Format::Isso) {
-        Source::IssoDatabase(file.to_owned())
-    } else {
-        Source::File(reader)
-    };
     let report = transfer::import(&importer, options, source, &|records| {
         progress.update(records)
     })

@@ -122,6 +122,7 @@ pub async fn import<R: BufRead + Send + 'static>(
         pages: HashSet::new(),
         moderators: Vec::new(),
         report: Report {
+            format: format.key(),
             dry_run,
             ..Report::default()
         },
@@ -245,6 +246,7 @@ impl Run<'_> {
         self.threads.insert(thread.source_id, Ok(id));
         if self.pages.insert(id) {
             self.report.pages += 1;
+            self.report.page_keys.push(page.key);
         }
         Ok(())
     }

@@ -7,8 +7,10 @@ mod disqus_export;
 mod export;
 mod import;
 mod isso;
+pub mod jobs;
 mod migrate;
 mod report;
+mod upload;
 
 use std::{
     io::BufRead,
@@ -24,6 +26,7 @@ pub use import::{import, Importer, Options, Source};
 pub use isso::is_sqlite;
 pub use migrate::{migrate, plan, Copied};
 pub use report::{Report, Skip};
+pub use upload::{import_upload, Upload};
 
 use crate::domain::transfer::{confab, disqus, Limits, ParseError, Record};
 
@@ -120,6 +123,31 @@ pub enum ImportError {
     TooLarge(u64),
     #[error(transparent)]
     Store(#[from] anyhow::Error),
+}
+
+/// The file at `path` as an import's source: an SQLite file (Isso's
+/// database) by its path when `format` allows, else read within `limit`
+/// bytes, counting them into `read` for a progress bar.
+pub fn open(
+    path: &std::path::Path,
+    format: Format,
+    limit: u64,
+    read: Option<Arc<AtomicU64>>,
+) -> Result<Source<std::io::BufReader<Capped<std::fs::File>>>, ImportError> {
+    let cannot = |e: std::io::Error| anyhow::anyhow!("cannot read {}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    if file.metadata().map_err(cannot)?.len() > limit {
+        return Err(ImportError::TooLarge(limit));
+    }
+    let read = read.unwrap_or_default();
+    let mut reader = std::io::BufReader::with_capacity(64 * 1024, Capped::new(file, limit, read));
+    // Isso keeps its comments in an SQLite file: read as a database.
+    let sqlite = is_sqlite(reader.fill_buf().map_err(cannot)?);
+    Ok(if sqlite && matches!(format, Format::Auto | Format::Isso) {
+        Source::IssoDatabase(path.to_owned())
+    } else {
+        Source::File(reader)
+    })
 }
 
 /// The records of `reader` in `format` (not `Auto`).

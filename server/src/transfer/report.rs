@@ -14,6 +14,8 @@ pub struct Skip {
 /// what the import would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
+    /// The format read (what `--format auto` found).
+    pub format: &'static str,
     pub dry_run: bool,
     /// Records read from the file: pages, comments and the rest.
     pub records: u64,
@@ -31,6 +33,9 @@ pub struct Report {
     pub moderators: u64,
     /// Whether the import created the site (from a Confab export).
     pub created_site: bool,
+    /// The keys of the pages the threads landed on, for the caches a
+    /// running server must drop.
+    pub page_keys: Vec<String>,
 }
 
 impl fmt::Display for Report {

@@ -126,6 +126,7 @@ fn the_example_config_names_every_key_of_every_config_struct() {
             max_streams,
             import_bytes,
             import_text_bytes,
+            upload_bytes,
         })
     );
     assert_eq!(

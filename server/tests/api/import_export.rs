@@ -30,7 +30,7 @@ on_both_backends!(
 /// cases: a reply before its parent, a reply whose parent is gone, a post
 /// whose thread is missing, spam, a deleted comment with a reply, HTML with
 /// a script, CDATA, entities and whitespace around values.
-const DISQUS: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+pub(crate) const DISQUS: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
   <category dsq:id="1"><forum>blog</forum><title>General</title><isDefault>true</isDefault></category>
   <thread dsq:id="10"><link> https://blog.example/first/ </link><title>First &amp; best</title><isClosed>false</isClosed><isDeleted>false</isDeleted></thread>

@@ -13,6 +13,7 @@ mod admin_auth;
 mod admin_headers;
 mod admin_queue;
 mod admin_scope;
+mod admin_transfer;
 mod authz;
 mod bad_input;
 mod binary;

@@ -15,6 +15,7 @@ mod mail_links;
 pub(crate) mod pages;
 pub mod session;
 pub mod sites;
+mod transfer;
 
 use axum::{
     extract::{Request, State},
@@ -48,7 +49,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/sites/{site}/settings",
             get(sites::settings).put(sites::set_settings),
         )
-        .route("/sites/{site}/audit", get(sites::audit));
+        .route("/sites/{site}/audit", get(sites::audit))
+        .route(
+            "/sites/{site}/import",
+            get(transfer::import_status).post(transfer::start_import),
+        )
+        .route("/sites/{site}/export", get(transfer::export));
     Router::new()
         .route("/admin", get(pages::dashboard_page))
         .route("/admin/setup", get(pages::setup_page).post(pages::setup))
@@ -77,13 +83,21 @@ async fn same_origin(State(state): State<AppState>, req: Request, next: Next) ->
     if let Err(e) = check_same_origin(&state, req.headers()) {
         return e.into_response();
     }
-    let json = req
+    let kind = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if req.uri().path().starts_with("/admin/api/") && *req.method() != Method::DELETE && !json {
+        .map(|v| v.trim().to_ascii_lowercase());
+    let path = req.uri().path();
+    // An import's file is sent as it is: like JSON, no HTML form can send
+    // that type.
+    let allowed = match kind.as_deref() {
+        Some("application/json") => true,
+        Some("application/octet-stream") => path.ends_with("/import"),
+        _ => false,
+    };
+    if path.starts_with("/admin/api/") && *req.method() != Method::DELETE && !allowed {
         return Error::client(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::UnsupportedMediaType,

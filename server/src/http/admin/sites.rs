@@ -25,7 +25,7 @@ pub async fn list(State(state): State<AppState>, m: Moderator) -> Result<Json<Ve
     Ok(Json(sites_of(&state, &m.sites).await?))
 }
 
-async fn own_site(state: &AppState, m: &Moderator, id: i64) -> Result<Site> {
+pub(super) async fn own_site(state: &AppState, m: &Moderator, id: i64) -> Result<Site> {
     m.check_site(id)?;
     state
         .store
