@@ -101,7 +101,15 @@ impl Job {
             }
             Err(e) => {
                 status.state = ImportState::Failed;
-                status.error = Some(e.to_string());
+                // The file's faults are the moderator's to read; the
+                // server's own stay in its log.
+                status.error = Some(match e {
+                    ImportError::Store(_) => {
+                        "the server could not finish the import (its log says why); nothing was stored"
+                            .to_owned()
+                    }
+                    other => other.to_string(),
+                });
             }
         }
     }
@@ -136,6 +144,13 @@ mod tests {
         let done = jobs.status(1).unwrap();
         assert_eq!(done.state, ImportState::Done);
         assert_eq!(done.report.unwrap().format, "disqus");
+        let next = jobs.start(1, "b.xml", false).unwrap();
+        next.finish(&Err(ImportError::Store(anyhow::anyhow!("disk I/O error"))));
+        let failed = jobs.status(1).unwrap().error.unwrap();
+        assert!(
+            !failed.contains("disk"),
+            "internals stay in the log: {failed}"
+        );
         let next = jobs.start(1, "b.xml", false).unwrap();
         jobs.abandon(1, &next);
         assert!(jobs.status(1).is_none());

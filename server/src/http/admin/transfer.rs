@@ -77,7 +77,8 @@ pub async fn start_import(
     };
     let status = job.status();
     let actor = m.actor();
-    tokio::spawn(async move {
+    let ends = job.clone();
+    let run = tokio::spawn(async move {
         let asked = Upload {
             path: upload.path(),
             name: &name,
@@ -88,8 +89,16 @@ pub async fn start_import(
         if let Err(e @ transfer::ImportError::Store(_)) = &result {
             tracing::error!(site = site.slug, "dashboard import failed: {e:#}");
         }
-        job.finish(&result);
-        drop(upload);
+        result
+    });
+    // Whatever becomes of the import, even a panic, its job ends, so that
+    // the site is never left unable to import again.
+    tokio::spawn(async move {
+        let result = run.await.unwrap_or_else(|_| {
+            let e = anyhow::anyhow!("the import task panicked");
+            Err(transfer::ImportError::Store(e))
+        });
+        ends.finish(&result);
     });
     Ok((StatusCode::ACCEPTED, Json(status)))
 }
