@@ -81,7 +81,7 @@ pub enum Command {
     /// (PostgreSQL: use pg_dump).
     Backup { file: PathBuf },
     /// Import comments from Disqus, WordPress (WXR), Isso, Remark42,
-    /// Commento or a Confab export (gzipped or not)
+    /// Commento, Comentario or a Confab export (gzipped or not)
     ///
     /// All or nothing: a file that fails anywhere stores nothing.
     /// Importing it again adds nothing.

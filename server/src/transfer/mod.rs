@@ -42,7 +42,8 @@ pub enum Format {
     Isso,
     /// Remark42's backup (JSON Lines; gzipped or not).
     Remark42,
-    /// Commento's JSON export (version 1), which Comentario 2 also writes.
+    /// Commento's JSON export (version 1), which Comentario 2 also writes,
+    /// or Comentario 3's (version 3).
     Commento,
     /// Confab's own export.
     Confab,
@@ -72,8 +73,11 @@ impl Format {
         if is_remark42_meta(text) {
             return Some(Self::Remark42);
         }
+        // Comentario 3 lists its pages first, so the head may hold neither.
         if text.starts_with('{')
-            && (text.contains("\"commentHex\"") || text.contains("\"commenters\""))
+            && (text.contains("\"commentHex\"")
+                || text.contains("\"commenters\"")
+                || text.starts_with("{\"version\":3,\"pages\":"))
         {
             return Some(Self::Commento);
         }
@@ -228,6 +232,10 @@ mod tests {
             ("{\"version\":0,\"posts\":null}", Some(Format::Remark42)),
             (
                 "{\"version\":1,\"comments\":[{\"commentHex\":\"a\"}]}",
+                Some(Format::Commento),
+            ),
+            (
+                "{\"version\":3,\"pages\":[{\"id\":\"p\"}",
                 Some(Format::Commento),
             ),
             ("\u{feff}<?xml?><disqus>", Some(Format::Disqus)),

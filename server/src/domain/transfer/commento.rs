@@ -1,7 +1,8 @@
 //! Commento's JSON export (version 1), which Comentario 2 writes and reads
-//! too: `{"version":1,"comments":[…],"commenters":[…]}`. The commenters
-//! come after the comments that name them, so the document cannot stream:
-//! it is read whole, within `max_document_bytes`, and refused past it.
+//! too: `{"version":1,"comments":[…],"commenters":[…]}`, and Comentario 3's
+//! (version 3, in `comentario.rs`). The commenters come after the comments
+//! that name them, so the document cannot stream: it is read whole, within
+//! `max_document_bytes`, and refused past it.
 
 use std::{collections::HashMap, io::Read};
 
@@ -9,9 +10,14 @@ use serde::Deserialize;
 
 use super::{Limits, ParseError, Post, Record, Status, Thread};
 
+/// What every version starts with.
+#[derive(Deserialize)]
+struct Version {
+    version: u32,
+}
+
 #[derive(Deserialize)]
 struct Export {
-    version: u32,
     #[serde(default)]
     comments: Vec<Comment>,
     #[serde(default)]
@@ -22,8 +28,11 @@ struct Export {
 #[serde(rename_all = "camelCase")]
 struct Comment {
     comment_hex: String,
-    /// The page's path.
+    /// The page's path, where Commento puts it; Comentario 2 writes `path`.
+    #[serde(default)]
     url: String,
+    #[serde(default)]
+    path: String,
     #[serde(default)]
     commenter_hex: String,
     #[serde(default)]
@@ -88,27 +97,42 @@ fn read<R: Read>(reader: R, limits: Limits) -> Result<Vec<Record>, ParseError> {
             format!("a Commento export over {cap} bytes is not read"),
         ));
     }
-    let export: Export = serde_json::from_slice(&text)
-        .map_err(|e| error(e.line() as u64, e.column() as u64, e.to_string()))?;
-    drop(text);
-    if export.version != 1 {
-        return Err(error(
+    let json = |e: serde_json::Error| error(e.line() as u64, e.column() as u64, e.to_string());
+    let version: Version = serde_json::from_slice(&text).map_err(json)?;
+    match version.version {
+        1 => {
+            let export: Export = serde_json::from_slice(&text).map_err(json)?;
+            drop(text);
+            version_1(export, limits)
+        }
+        3 => {
+            let export = serde_json::from_slice(&text).map_err(json)?;
+            drop(text);
+            super::comentario::records(export, limits)
+        }
+        n => Err(error(
             1,
             1,
-            format!(
-                "Commento export version {} is not one Confab reads (1)",
-                export.version
-            ),
-        ));
+            format!("Commento export version {n} is not one Confab reads (1, or Comentario's 3)"),
+        )),
     }
+}
+
+fn version_1(export: Export, limits: Limits) -> Result<Vec<Record>, ParseError> {
     let people: HashMap<String, Commenter> = export
         .commenters
         .into_iter()
         .map(|c| (c.commenter_hex.clone(), c))
         .collect();
-    let mut records = Vec::with_capacity(export.comments.len() + 16);
+    let mut comments = export.comments;
+    for c in &mut comments {
+        if c.url.trim().is_empty() {
+            c.url = std::mem::take(&mut c.path);
+        }
+    }
+    let mut records = Vec::with_capacity(comments.len() + 16);
     let mut pages = std::collections::HashSet::new();
-    for comment in &export.comments {
+    for comment in &comments {
         if pages.insert(comment.url.as_str()) {
             records.push(Record::Thread(Thread {
                 source_id: comment.url.clone(),
@@ -119,21 +143,37 @@ fn read<R: Read>(reader: R, limits: Limits) -> Result<Vec<Record>, ParseError> {
             }));
         }
     }
-    let longest = limits.max_text_bytes;
-    for comment in export.comments {
-        // `anonymous` has no commenter record.
+    for comment in comments {
+        // `anonymous` (Comentario: all zeros) has no commenter record.
         let person = people.get(&comment.commenter_hex);
-        let name = person.map_or(0, |p| p.name.len());
-        if comment.markdown.len().max(comment.html.len()).max(name) > longest {
-            let message = format!(
-                "comment {:?}: a text is over {longest} bytes",
-                comment.comment_hex
-            );
-            return Err(error(0, 0, message));
-        }
+        let name = person.map_or("", |p| p.name.as_str());
+        within(
+            &comment.comment_hex,
+            &[&comment.markdown, &comment.html, name],
+            limits,
+        )?;
         records.push(post(comment, person));
     }
     Ok(records)
+}
+
+/// A comment's Markdown, or its HTML converted when it has only that.
+pub(super) fn body(markdown: String, html: &str) -> String {
+    if markdown.trim().is_empty() {
+        super::to_markdown(html)
+    } else {
+        markdown
+    }
+}
+
+/// Refuses a comment one of whose `texts` is over the text limit.
+pub(super) fn within(id: &str, texts: &[&str], limits: Limits) -> Result<(), ParseError> {
+    let longest = limits.max_text_bytes;
+    if texts.iter().any(|t| t.len() > longest) {
+        let message = format!("comment {id:?}: a text is over {longest} bytes");
+        return Err(error(0, 0, message));
+    }
+    Ok(())
 }
 
 fn post(c: Comment, person: Option<&Commenter>) -> Record {
@@ -146,11 +186,7 @@ fn post(c: Comment, person: Option<&Commenter>) -> Record {
             _ => Status::Approved,
         }
     };
-    let body = if c.markdown.trim().is_empty() {
-        super::to_markdown(&c.html)
-    } else {
-        c.markdown
-    };
+    let body = body(c.markdown, &c.html);
     Record::Post(Post {
         source_id: c.comment_hex,
         thread: c.url,
@@ -167,7 +203,7 @@ fn post(c: Comment, person: Option<&Commenter>) -> Record {
     })
 }
 
-fn error(line: u64, column: u64, message: String) -> ParseError {
+pub(super) fn error(line: u64, column: u64, message: String) -> ParseError {
     ParseError {
         line,
         column,
@@ -249,10 +285,22 @@ mod tests {
     }
 
     #[test]
+    fn comentario_2_names_the_page_by_its_path() {
+        let text = r#"{"version":1,"comments":[{"commentHex":"c1","host":"example.com","path":"/p/1",
+            "commenterHex":"0000000000000000000000000000000000000000000000000000000000000000",
+            "markdown":"Hi","parentHex":"root","state":"approved","creationDate":"2023-01-01T00:00:00Z"}],"commenters":[]}"#;
+        let got: Vec<Record> = read_all(text).into_iter().map(Result::unwrap).collect();
+        let Record::Post(post) = &got[1] else {
+            panic!("{got:?}")
+        };
+        assert_eq!((post.thread.as_str(), post.author.as_str()), ("/p/1", ""));
+    }
+
+    #[test]
     fn an_unknown_version_is_refused() {
-        let got = read_all(r#"{"version": 3, "comments": []}"#);
+        let got = read_all(r#"{"version": 2, "comments": []}"#);
         assert!(
-            matches!(got.as_slice(), [Err(e)] if e.message.contains("version 3")),
+            matches!(got.as_slice(), [Err(e)] if e.message.contains("version 2")),
             "{got:?}"
         );
     }

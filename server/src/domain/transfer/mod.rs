@@ -3,6 +3,7 @@
 //! into these records as it reads, so a large file never sits in memory;
 //! the import service (`transfer.rs`) decides what becomes of each.
 
+mod comentario;
 pub mod commento;
 pub mod confab;
 pub mod disqus;
