@@ -13,7 +13,7 @@ use std::{
 use anyhow::Context;
 
 use crate::{
-    domain::transfer::{map::PageMap, Limits},
+    domain::transfer::map::PageMap,
     store::{self, now_ms},
     transfer::{self, ExportFormat, Importer, Options},
     Config,
@@ -42,15 +42,7 @@ pub(super) async fn import(
     let source = transfer::open(file, options.format, limit, Some(read.clone()))?;
     let store = store::connect(&config.database_url).await?;
     let key = crate::signing_key(config, store.as_ref()).await?;
-    let importer = Importer {
-        store: store.as_ref(),
-        signing_key: &key,
-        max_depth: i64::from(config.max_depth),
-        limits: Limits {
-            max_text_bytes: config.limits.import_text_bytes,
-        },
-        file_bytes: limit,
-    };
+    let importer = Importer::new(store.as_ref(), &key, config);
     let progress = Progress::new(size, read);
     let report = transfer::import(&importer, options, source, &|records| {
         progress.update(records)

@@ -38,6 +38,22 @@ pub struct Importer<'a> {
     pub file_bytes: u64,
 }
 
+impl<'a> Importer<'a> {
+    /// An importer into `store` with the configured depth and limits: the
+    /// same for `confab import` and the dashboard.
+    pub fn new(store: &'a dyn Store, signing_key: &'a [u8], config: &crate::Config) -> Self {
+        Self {
+            store,
+            signing_key,
+            max_depth: i64::from(config.max_depth),
+            limits: Limits {
+                max_text_bytes: config.limits.import_text_bytes,
+            },
+            file_bytes: config.limits.import_bytes,
+        }
+    }
+}
+
 /// What an import reads: a file, or Isso's database by its path.
 pub enum Source<R> {
     File(R),
@@ -245,7 +261,6 @@ impl Run<'_> {
         let id = self.tx.page(&page).await?;
         self.threads.insert(thread.source_id, Ok(id));
         if self.pages.insert(id) {
-            self.report.pages += 1;
             self.report.page_keys.push(page.key);
         }
         Ok(())

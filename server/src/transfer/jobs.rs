@@ -92,7 +92,7 @@ impl Job {
                 status.records = report.records;
                 status.report = Some(ImportReport {
                     format: report.format.to_owned(),
-                    pages: report.pages,
+                    pages: report.pages(),
                     imported: report.imported,
                     present: report.present,
                     skipped: skips(&report.skipped),

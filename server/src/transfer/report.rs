@@ -19,7 +19,6 @@ pub struct Report {
     pub dry_run: bool,
     /// Records read from the file: pages, comments and the rest.
     pub records: u64,
-    pub pages: u64,
     /// Comments stored by this import.
     pub imported: u64,
     /// Comments an earlier import (or the database the export came from)
@@ -33,9 +32,16 @@ pub struct Report {
     pub moderators: u64,
     /// Whether the import created the site (from a Confab export).
     pub created_site: bool,
-    /// The keys of the pages the threads landed on, for the caches a
-    /// running server must drop.
+    /// The keys of the pages the threads landed on, each once, for the
+    /// caches a running server must drop.
     pub page_keys: Vec<String>,
+}
+
+impl Report {
+    /// The pages the threads landed on.
+    pub fn pages(&self) -> u64 {
+        self.page_keys.len() as u64
+    }
 }
 
 impl fmt::Display for Report {
@@ -49,7 +55,7 @@ impl fmt::Display for Report {
             f,
             "{verb} {} comments on {} pages; {} already present; {} skipped; {} reattached at the top level",
             self.imported,
-            self.pages,
+            self.pages(),
             self.present,
             self.skipped.len(),
             self.reattached.len()

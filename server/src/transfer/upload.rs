@@ -9,7 +9,6 @@ use serde_json::json;
 
 use super::{jobs::Job, Format, ImportError, Importer, Options, Report};
 use crate::{
-    domain::transfer::Limits,
     moderation::{actions::record, Actor},
     store::Site,
     AppState,
@@ -32,17 +31,8 @@ pub async fn import_upload(
     upload: Upload<'_>,
     job: &Job,
 ) -> Result<Report, ImportError> {
-    let limits = &state.config.limits;
-    let importer = Importer {
-        store: state.store.as_ref(),
-        signing_key: &state.signing_key,
-        max_depth: i64::from(state.config.max_depth),
-        limits: Limits {
-            max_text_bytes: limits.import_text_bytes,
-        },
-        file_bytes: limits.import_bytes,
-    };
-    let source = super::open(upload.path, upload.format, limits.import_bytes, None)?;
+    let importer = Importer::new(state.store.as_ref(), &state.signing_key, &state.config);
+    let source = super::open(upload.path, upload.format, importer.file_bytes, None)?;
     let options = Options {
         site: site.slug.clone(),
         format: upload.format,
@@ -61,7 +51,7 @@ pub async fn import_upload(
         "imported": report.imported,
         "present": report.present,
         "skipped": report.skipped.len(),
-        "pages": report.pages,
+        "pages": report.pages(),
     });
     record(
         state,

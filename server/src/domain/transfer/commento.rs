@@ -2,7 +2,7 @@
 //! too: `{"version":1,"comments":[…],"commenters":[…]}`, and Comentario 3's
 //! (version 3, in `comentario.rs`). The commenters come after the comments
 //! that name them, so the document cannot stream: it is read whole, within
-//! `max_document_bytes`, and refused past it.
+//! `Limits::max_document_bytes`, and refused past it.
 
 use std::{collections::HashMap, io::Read};
 
@@ -65,12 +65,6 @@ struct Commenter {
     link: String,
 }
 
-/// The largest document read whole: far past any Commento site's export,
-/// and bounded so that a hostile file cannot fill memory.
-fn max_document_bytes(limits: Limits) -> usize {
-    limits.max_text_bytes.saturating_mul(64)
-}
-
 /// The pages, then the comments, of a Commento export.
 pub fn records<R: Read>(
     reader: R,
@@ -84,7 +78,7 @@ pub fn records<R: Read>(
 }
 
 fn read<R: Read>(reader: R, limits: Limits) -> Result<Vec<Record>, ParseError> {
-    let cap = max_document_bytes(limits);
+    let cap = limits.max_document_bytes();
     let mut text = Vec::new();
     reader
         .take(cap as u64 + 1)
@@ -168,12 +162,9 @@ pub(super) fn body(markdown: String, html: &str) -> String {
 
 /// Refuses a comment one of whose `texts` is over the text limit.
 pub(super) fn within(id: &str, texts: &[&str], limits: Limits) -> Result<(), ParseError> {
-    let longest = limits.max_text_bytes;
-    if texts.iter().any(|t| t.len() > longest) {
-        let message = format!("comment {id:?}: a text is over {longest} bytes");
-        return Err(error(0, 0, message));
-    }
-    Ok(())
+    limits
+        .check_texts(id, texts)
+        .map_err(|message| error(0, 0, message))
 }
 
 fn post(c: Comment, person: Option<&Commenter>) -> Record {

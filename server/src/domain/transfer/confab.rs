@@ -156,7 +156,7 @@ pub fn lines<R: BufRead>(
     reader: R,
     limits: Limits,
 ) -> impl Iterator<Item = Result<(u64, Line), ParseError>> {
-    let mut lines = LineReader::new(reader, limits.max_text_bytes.saturating_mul(2));
+    let mut lines = LineReader::new(reader, limits.max_line_bytes());
     let mut header = false;
     super::until_error(std::iter::from_fn(move || {
         let (number, line) = match lines.next_line() {

@@ -133,6 +133,31 @@ pub struct Limits {
     pub max_text_bytes: usize,
 }
 
+impl Limits {
+    /// The largest document or line read whole that lists a whole site
+    /// (Commento's export, Remark42's meta line): far past any real one,
+    /// and bounded so that a hostile file cannot fill memory.
+    fn max_document_bytes(self) -> usize {
+        self.max_text_bytes.saturating_mul(64)
+    }
+
+    /// The longest line of a line-based format (Confab's, Remark42's
+    /// comments): one record, whose texts are each within the limit.
+    fn max_line_bytes(self) -> usize {
+        self.max_text_bytes.saturating_mul(2)
+    }
+
+    /// Why the comment `id` is refused, when one of its `texts` is over
+    /// the text limit.
+    fn check_texts(self, id: &str, texts: &[&str]) -> Result<(), String> {
+        let longest = self.max_text_bytes;
+        match texts.iter().any(|t| t.len() > longest) {
+            true => Err(format!("comment {id:?}: a text is over {longest} bytes")),
+            false => Ok(()),
+        }
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Self {

@@ -126,8 +126,7 @@ pub fn records<R: BufRead>(
     reader: R,
     limits: Limits,
 ) -> impl Iterator<Item = Result<Record, ParseError>> {
-    let longest = limits.max_text_bytes;
-    let mut lines = LineReader::new(reader, longest.saturating_mul(64));
+    let mut lines = LineReader::new(reader, limits.max_document_bytes());
     let mut site: Option<Site> = None;
     let mut pages = HashSet::new();
     let mut queued: Option<Record> = None;
@@ -147,16 +146,15 @@ pub fn records<R: BufRead>(
                     Ok(meta) => meta,
                     Err(e) => return Some(Err(e)),
                 });
-                lines.limit = longest.saturating_mul(2);
+                lines.limit = limits.max_line_bytes();
                 continue;
             };
             let comment: Comment = match serde_json::from_slice(bytes) {
                 Ok(comment) => comment,
                 Err(e) => return Some(Err(json_error(number, &e))),
             };
-            let texts = [&comment.text, &comment.orig, &comment.user.name];
-            if texts.iter().any(|t| t.len() > longest) {
-                let message = format!("comment {:?}: a text is over {longest} bytes", comment.id);
+            let texts = [&*comment.text, &comment.orig, &comment.user.name];
+            if let Err(message) = limits.check_texts(&comment.id, &texts) {
                 return Some(Err(lines.error(message)));
             }
             let thread = pages
